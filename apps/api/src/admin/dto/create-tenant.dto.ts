@@ -1,0 +1,20 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length, Matches } from 'class-validator';
+
+export class CreateTenantDto {
+  @ApiProperty({ example: 'Acme Inc.' })
+  @IsString({ message: 'name must be a string' })
+  @Length(1, 200, { message: 'name must be 1 to 200 characters' })
+  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'name must not contain control characters' })
+  name!: string;
+}
+
+export class TenantResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() createdAt!: Date;
+}
+
+export class CreatedTenantResponse extends TenantResponse {
+  @ApiProperty({ description: 'The tenant API key (whk_...). Shown only in this response.' }) apiKey!: string;
+}

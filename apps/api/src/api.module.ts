@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { DatabaseModule } from '#libs/database';
+import { DeliveryModule } from '#libs/delivery';
+import { EndpointsModule } from '#libs/endpoints';
+import { EventsModule } from '#libs/events';
+import { HealthController } from '#libs/health';
+import { QueueModule } from '#libs/queue';
+import { TenantsModule } from '#libs/tenants';
+import { AdminController } from './admin/admin.controller.js';
+import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { DeliveriesController } from './deliveries/deliveries.controller.js';
+import { EndpointsController } from './endpoints/endpoints.controller.js';
+import { EventsController } from './events/events.controller.js';
+
+/** The HTTP API. Config and logger modules are supplied by `createApiApp`. */
+@Module({
+  imports: [DatabaseModule, QueueModule.forRole('producer'), TenantsModule, EndpointsModule, EventsModule, DeliveryModule],
+  controllers: [AdminController, EndpointsController, EventsController, DeliveriesController, HealthController],
+  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+})
+export class ApiModule {}

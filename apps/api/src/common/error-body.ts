@@ -1,0 +1,47 @@
+import { HttpException } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import { DomainError } from '#libs/common';
+import { isDatabaseUnavailable } from '#libs/database';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+/** One error shape for every failure, whichever layer raised it (domain, Nest, Fastify). */
+export function toErrorBody(err: unknown): ErrorBody {
+  if (err instanceof DomainError) return body(err.status, err.message, err.details);
+  if (err instanceof HttpException) {
+    const res = err.getResponse();
+    const message = typeof res === 'string' ? res : Array.isArray((res as { message?: unknown }).message) ? ((res as { message: string[] }).message).join('; ') : String((res as { message?: unknown }).message ?? err.message);
+    return body(err.getStatus(), message);
+  }
+  if (isDatabaseUnavailable(err)) return body(503, 'the database is unavailable, retry later');
+  const e = err as { statusCode?: unknown; code?: unknown; message?: unknown };
+  // Errors Fastify raises before a route runs (bad JSON, body too large, wrong content type).
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && typeof e.code === 'string' && e.code.startsWith('FST_')) {
+    return body(e.statusCode, fastifyMessage(e.code, String(e.message ?? '')));
+  }
+  return body(500, 'internal error');
+}
+
+function body(statusCode: number, message: string, details?: unknown): ErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, ...(details !== undefined ? { details } : {}) };
+}
+
+function fastifyMessage(code: string, message: string): string {
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'request body is larger than 256 KiB';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'content-type must be application/json';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'request body is empty; send a JSON object';
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return `request body is not valid JSON: ${message}`;
+    default:
+      return message;
+  }
+}

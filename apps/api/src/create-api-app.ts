@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { createLogger, LoggerModule, PinoNestLogger, type Logger } from '#libs/common';
+import { AppConfig, ConfigModule } from '#libs/config';
+import { ApiModule } from './api.module.js';
+import { createValidationPipe } from './common/validation.pipe.js';
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+function rootModule(config: AppConfig, logger: Logger): DynamicModule {
+  @Module({})
+  class ApiRootModule {}
+  return { module: ApiRootModule, imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), ApiModule] };
+}
+
+/** Builds the API application (not yet listening). Used by main.ts and by the tests. */
+export async function createApiApp(config: AppConfig, logger: Logger = createLogger(config.logLevel, 'api')): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule(config, logger), adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const doc = new DocumentBuilder()
+    .setTitle('Hookrelay webhook platform')
+    .setDescription('Register endpoints, dispatch events, read the delivery log. Webhooks follow Standard Webhooks.')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

@@ -1,0 +1,31 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '#libs/common';
+import { DeliveryLogRepository } from '#libs/delivery';
+import { TenantAuthGuard, TenantId } from '../common/auth.js';
+import { IdParamPipe } from '../common/id-param.pipe.js';
+import { ListDeliveriesQuery } from './dto/list-deliveries.query.js';
+import { DeliveryPage, DeliveryWithAttemptsResponse } from './dto/delivery.response.js';
+import { toDeliveryFilter } from './to-filter.js';
+
+@ApiTags('deliveries')
+@ApiBearerAuth()
+@UseGuards(TenantAuthGuard)
+@Controller('v1/deliveries')
+export class DeliveriesController {
+  constructor(private readonly log: DeliveryLogRepository) {}
+
+  @Get()
+  @ApiOkResponse({ type: DeliveryPage })
+  list(@TenantId() tenantId: string, @Query() q: ListDeliveriesQuery) {
+    return this.log.list(tenantId, toDeliveryFilter(q));
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: DeliveryWithAttemptsResponse })
+  async get(@TenantId() tenantId: string, @Param('id', new IdParamPipe('delivery')) id: string) {
+    const d = await this.log.get(tenantId, id);
+    if (!d) throw new NotFoundError('delivery');
+    return d;
+  }
+}

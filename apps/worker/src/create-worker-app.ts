@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createLogger, LoggerModule, PinoNestLogger, type Logger } from '#libs/common';
+import { AppConfig, ConfigModule } from '#libs/config';
+import { WorkerLifecycle } from './worker-lifecycle.js';
+import { WorkerModule } from './worker.module.js';
+
+function rootModule(config: AppConfig, logger: Logger): DynamicModule {
+  @Module({})
+  class WorkerRootModule {}
+  return { module: WorkerRootModule, imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), WorkerModule] };
+}
+
+/** Builds the worker, serves its health endpoint on `port`, then starts the queue workers. */
+export async function startWorkerApp(config: AppConfig, port: number, logger: Logger = createLogger(config.logLevel, 'worker')): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule(config, logger), new FastifyAdapter(), {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  app.enableShutdownHooks();
+  await app.listen({ port, host: '0.0.0.0' });
+  app.get(WorkerLifecycle).start();
+  return app;
+}

@@ -1,0 +1,26 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { DeliveryService, RetryLaterError, deliveryBackoff } from '#libs/delivery';
+import { HandlesJob, JobName, QueueName, type JobPayloads } from '#libs/queue';
+
+/** Adapter from the delivery queue to DeliveryService; the outcome picks the BullMQ path. */
+@HandlesJob(JobName.DeliverWebhook)
+@Processor(QueueName.Delivery, { autorun: false, settings: { backoffStrategy: deliveryBackoff } })
+export class DeliveryProcessor extends WorkerHost {
+  constructor(private readonly delivery: DeliveryService) {
+    super();
+  }
+
+  async process(job: Job<JobPayloads[JobName.DeliverWebhook]>): Promise<string> {
+    const outcome = await this.delivery.attempt(job.data.tenantId, job.data.deliveryId);
+    switch (outcome.outcome) {
+      case 'succeeded':
+      case 'skipped':
+        return outcome.outcome;
+      case 'failed':
+        throw new UnrecoverableError(outcome.reason);
+      case 'retry':
+        throw new RetryLaterError(outcome.delayMs, outcome.reason);
+    }
+  }
+}

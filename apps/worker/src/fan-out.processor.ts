@@ -1,0 +1,16 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { FanOutService } from '#libs/events';
+import { HandlesJob, JobName, QueueName, type JobPayloads } from '#libs/queue';
+
+@HandlesJob(JobName.FanOutEvent)
+@Processor(QueueName.FanOut, { autorun: false })
+export class FanOutProcessor extends WorkerHost {
+  constructor(private readonly fanOut: FanOutService) {
+    super();
+  }
+
+  async process(job: Job<JobPayloads[JobName.FanOutEvent]>): Promise<number> {
+    return this.fanOut.fanOut(job.data.tenantId, job.data.eventId);
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { DatabaseModule } from '#libs/database';
+import { DeliveryModule } from '#libs/delivery';
+import { EventsModule } from '#libs/events';
+import { HealthController } from '#libs/health';
+import { QueueModule } from '#libs/queue';
+import { DeliveryProcessor } from './delivery.processor.js';
+import { FanOutProcessor } from './fan-out.processor.js';
+import { WorkerLifecycle } from './worker-lifecycle.js';
+
+/** The worker: BullMQ processors plus a health endpoint. Config and logger come from `createWorkerApp`. */
+@Module({
+  imports: [DatabaseModule, QueueModule.forRole('worker'), EventsModule, DeliveryModule],
+  controllers: [HealthController],
+  providers: [FanOutProcessor, DeliveryProcessor, WorkerLifecycle],
+})
+export class WorkerModule {}

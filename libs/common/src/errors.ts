@@ -1,0 +1,35 @@
+/** Domain errors. Each maps to one HTTP status in the API's exception filter; the body shape is
+ * `{ statusCode, error, message, details? }` everywhere. */
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationFailedError extends DomainError {
+  readonly status = 400;
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly status = 401;
+}
+
+export class NotFoundError extends DomainError {
+  readonly status = 404;
+  constructor(resource: string) {
+    super(`${resource} not found`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  readonly status = 409;
+}
+
+export class ServiceUnavailableError extends DomainError {
+  readonly status = 503;
+}

@@ -1,0 +1,26 @@
+import { Prisma } from './generated/client.js';
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const PRISMA_UNREACHABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+
+/** True when an error means Postgres could not be reached or dropped the connection,
+ * as opposed to a query the database refused. Classified by error class and code. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (err instanceof Prisma.PrismaClientInitializationError) return true;
+  if (err instanceof Prisma.PrismaClientKnownRequestError) {
+    if (PRISMA_UNREACHABLE.has(err.code)) return true;
+  }
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+    const kind = (e as { cause?: { kind?: unknown; originalCode?: unknown } }).cause;
+    if (kind && typeof kind.originalCode === 'string' && UNREACHABLE_CODES.has(kind.originalCode)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** True for a unique-constraint violation. */
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+}

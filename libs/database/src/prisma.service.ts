@@ -1,0 +1,53 @@
+import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type pg from 'pg';
+import { AppConfig } from '#libs/config';
+import { PrismaClient } from './generated/client.js';
+import { createPgPool } from './pg-pool.js';
+
+@Injectable()
+export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
+  readonly pool: pg.Pool;
+
+  constructor(config: AppConfig) {
+    const pool = createPgPool({ connectionString: config.databaseUrl, max: config.databasePoolSize, applicationName: 'hookrelay' });
+    super({ adapter: new PrismaPg(pool) });
+    this.pool = pool;
+    // An idle client losing its connection (Postgres restart) must not crash the process.
+    pool.on('error', () => undefined);
+  }
+
+  /** Fails start-up at once when Postgres cannot be reached, with the address in the message. */
+  async onModuleInit(): Promise<void> {
+    try {
+      await this.$queryRaw`SELECT 1`;
+    } catch (err) {
+      const where = safeAddress(this.pool.options.connectionString);
+      throw new Error(`Postgres is not reachable at ${where}: ${(err as Error).message}`);
+    }
+  }
+
+  async isUp(): Promise<boolean> {
+    try {
+      await this.$queryRaw`SELECT 1`;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** After workers and the HTTP server have stopped (Nest runs onModuleDestroy before those). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.$disconnect();
+    await this.pool.end().catch(() => undefined);
+  }
+}
+
+function safeAddress(url: string | undefined): string {
+  try {
+    const u = new URL(url ?? '');
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return 'DATABASE_URL';
+  }
+}

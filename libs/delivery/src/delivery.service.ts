@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock, LOGGER, type Logger } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { DeliveryRepository } from './delivery.repository.js';
+import { RetryPolicy, type Verdict } from './retry-policy.js';
+import { signatureHeader } from './signing.js';
+import { buildWebhookBody } from './webhook-payload.js';
+import { WebhookSender } from './webhook-sender.js';
+
+export const USER_AGENT = 'Hookrelay-Webhooks/0.1 (+https://www.standardwebhooks.com)';
+
+export type AttemptOutcome = Verdict | { outcome: 'skipped'; reason: string };
+
+@Injectable()
+export class DeliveryService {
+  private readonly policy: RetryPolicy;
+
+  constructor(
+    private readonly deliveries: DeliveryRepository,
+    private readonly sender: WebhookSender,
+    private readonly clock: Clock,
+    config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.policy = new RetryPolicy(config.retryScheduleSeconds, () => clock.random());
+  }
+
+  /** Makes the next attempt of a delivery and records it. Safe to call again for the same
+   * delivery: a finished delivery is skipped, and the attempt count guards the write. */
+  async attempt(tenantId: string, deliveryId: string): Promise<AttemptOutcome> {
+    const ctx = await this.deliveries.loadForAttempt(tenantId, deliveryId);
+    if (!ctx) return { outcome: 'skipped', reason: 'delivery not found' };
+    if (ctx.status !== 'pending') return { outcome: 'skipped', reason: `delivery already ${ctx.status}` };
+    if (!ctx.endpointActive) {
+      await this.deliveries.failWithoutAttempt(tenantId, deliveryId, 'endpoint disabled or deleted');
+      return { outcome: 'failed', reason: 'endpoint disabled or deleted' };
+    }
+
+    const attemptNumber = ctx.attemptCount + 1;
+    const body = buildWebhookBody({ id: ctx.eventId, type: ctx.eventType, createdAt: ctx.eventCreatedAt, dataJson: ctx.eventDataJson });
+    const startedAt = new Date(this.clock.now());
+    const timestamp = Math.floor(startedAt.getTime() / 1000);
+    const result = await this.sender.send({
+      url: ctx.endpointUrl,
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': USER_AGENT,
+        'webhook-id': ctx.eventId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureHeader([ctx.endpointSecret], ctx.eventId, timestamp, body),
+        'x-webhook-event': ctx.eventType,
+        'x-webhook-delivery': ctx.deliveryId,
+      },
+    });
+    const verdict = this.policy.decide(result, attemptNumber);
+    const status = verdict.outcome === 'retry' ? 'pending' : verdict.outcome;
+    const recorded = await this.deliveries.recordAttempt(tenantId, deliveryId, {
+      attemptNumber,
+      startedAt,
+      durationMs: result.durationMs,
+      responseStatus: result.kind === 'response' ? result.status : null,
+      errorKind: result.kind === 'error' ? result.errorKind : null,
+      errorMessage: result.kind === 'error' ? result.message : null,
+      responseBody: result.kind === 'response' ? result.body : null,
+      status,
+      nextAttemptAt: verdict.outcome === 'retry' ? new Date(this.clock.now() + verdict.delayMs) : null,
+      lastError: verdict.outcome === 'succeeded' ? null : verdict.reason,
+    });
+    const log = { tenantId, deliveryId, eventId: ctx.eventId, endpointId: ctx.endpointId, attempt: attemptNumber, outcome: verdict.outcome, durationMs: result.durationMs };
+    if (!recorded) {
+      this.logger.warn(log, 'attempt made but another run recorded this attempt number first');
+      return { outcome: 'skipped', reason: 'attempt recorded by another run' };
+    }
+    if (verdict.outcome === 'succeeded') this.logger.debug(log, 'delivered');
+    else this.logger.info({ ...log, reason: verdict.reason }, verdict.outcome === 'retry' ? 'attempt failed, will retry' : 'delivery failed');
+    return verdict;
+  }
+}

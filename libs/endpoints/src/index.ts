@@ -1,0 +1,5 @@
+export * from './event-type-filter.js';
+export * from './url-policy.js';
+export * from './signing-secret.js';
+export * from './endpoint.service.js';
+export * from './endpoints.module.js';

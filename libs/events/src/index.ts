@@ -1,0 +1,4 @@
+export * from './event.repository.js';
+export * from './event.service.js';
+export * from './fan-out.service.js';
+export * from './events.module.js';

@@ -1,0 +1,6 @@
+export * from './jobs.js';
+export * from './job-producer.js';
+export * from './queue.module.js';
+export * from './redis-options.js';
+export * from './redis-health.js';
+export * from './handles-job.js';

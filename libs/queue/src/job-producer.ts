@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
+import { AppConfig } from '#libs/config';
+import { DELIVERY_BACKOFF, JobName, QueueName, jobIdFor, type JobPayloads } from './jobs.js';
+
+export interface DeliveryJobRequest {
+  tenantId: string;
+  deliveryId: string;
+  delayMs?: number;
+}
+
+/** The only way work reaches Redis. Every option a job runs with is set here. */
+@Injectable()
+export class JobProducer {
+  constructor(
+    @InjectQueue(QueueName.FanOut) private readonly fanOutQueue: Queue,
+    @InjectQueue(QueueName.Delivery) private readonly deliveryQueue: Queue,
+    private readonly config: AppConfig,
+  ) {}
+
+  async enqueueFanOut(tenantId: string, eventId: string): Promise<void> {
+    const data: JobPayloads[JobName.FanOutEvent] = { tenantId, eventId };
+    await this.fanOutQueue.add(JobName.FanOutEvent, data, {
+      jobId: jobIdFor.fanOut(eventId),
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+    });
+  }
+
+  async enqueueDeliveries(requests: readonly DeliveryJobRequest[]): Promise<void> {
+    if (requests.length === 0) return;
+    await this.deliveryQueue.addBulk(
+      requests.map((r) => {
+        const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId };
+        return { name: JobName.DeliverWebhook, data, opts: this.deliveryJobOptions(r) };
+      }),
+    );
+  }
+
+  private deliveryJobOptions(r: DeliveryJobRequest): JobsOptions {
+    return {
+      jobId: jobIdFor.delivery(r.deliveryId),
+      delay: r.delayMs && r.delayMs > 0 ? r.delayMs : undefined,
+      // Postgres holds the real attempt count; this bound only has to be at least as large.
+      attempts: this.config.maxAttempts,
+      backoff: { type: DELIVERY_BACKOFF },
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './api-key.js';
+export * from './tenant.service.js';
+export * from './tenants.module.js';
