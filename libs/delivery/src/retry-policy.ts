@@ -63,6 +63,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   if (v === undefined) return null;
   const trimmed = v.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // An HTTP date always names a day or month; Date.parse alone would accept "-5".
+  if (!/[A-Za-z]{3}/.test(trimmed)) return null;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
