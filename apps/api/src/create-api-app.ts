@@ -22,7 +22,11 @@ export async function createApiApp(config: AppConfig, logger: Logger = createLog
   const app = await NestFactory.create<NestFastifyApplication>(rootModule(config, logger), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    // Fastify's own JSON parser only: Nest would add a form parser, and Fastify's text/plain one
+    // is removed below, so any other content type is a 415 instead of a body the DTO misreads.
+    bodyParser: false,
   });
+  adapter.getInstance().removeContentTypeParser('text/plain');
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 
