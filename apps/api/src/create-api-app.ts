@@ -28,7 +28,8 @@ export async function createApiApp(config: AppConfig, logger: Logger = createLog
   });
   adapter.getInstance().removeContentTypeParser('text/plain');
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // Exit 0 once closed: Nest's default re-raises the signal, so the process would die by SIGTERM.
+  app.enableShutdownHooks([], { useProcessExit: true });
 
   const doc = new DocumentBuilder()
     .setTitle('Hookrelay webhook platform')
