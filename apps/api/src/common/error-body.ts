@@ -47,7 +47,7 @@ function fastifyMessage(code: string, message: string): string {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'request body is empty; send a JSON object';
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return `request body is not valid JSON: ${message}`;
+      return 'request body is not valid JSON, or has a __proto__ or constructor.prototype key';
     default:
       return message;
   }
