@@ -50,6 +50,7 @@ const cases: Case[] = [
   { name: 'endpoint body that is an array', method: 'POST', path: '/v1/endpoints', raw: '[]', status: 400, message: /request body must be a JSON object/ },
   { name: 'endpoint body that is null', method: 'POST', path: '/v1/endpoints', raw: 'null', status: 400, message: /JSON object/ },
   { name: 'endpoint body that is a string', method: 'POST', path: '/v1/endpoints', raw: '"https://example.com"', status: 400, message: /JSON object/ },
+  { name: 'endpoint body with __proto__', method: 'POST', path: '/v1/endpoints', raw: '{"url":"https://example.com/h","eventTypes":["a"],"__proto__":{"admin":true}}', status: 400, message: /__proto__/ },
   { name: 'endpoint empty body', method: 'POST', path: '/v1/endpoints', raw: '', status: 400, message: /empty/ },
   { name: 'endpoint text/plain body', method: 'POST', path: '/v1/endpoints', raw: JSON.stringify(good('https://example.com/h')), headers: { 'content-type': 'text/plain' }, status: 415, message: /content-type must be application\/json/ },
   { name: 'endpoint form body', method: 'POST', path: '/v1/endpoints', raw: 'url=https://example.com', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, message: /application\/json/ },
@@ -77,6 +78,7 @@ const cases: Case[] = [
   { name: 'patch with a wrong key', method: 'PATCH', path: '/v1/endpoints/:ep', body: { status: 'disabled' }, who: 'whk_wrong', status: 401, message: /invalid API key/ },
 
   // GET / DELETE /v1/endpoints
+  { name: 'get endpoint id with broken percent-encoding', method: 'GET', path: '/v1/endpoints/%E0%A4%A', status: 400, message: /not a valid url component/ },
   { name: 'get unknown endpoint', method: 'GET', path: `/v1/endpoints/${UNKNOWN_ID}`, status: 404, message: /endpoint not found/ },
   { name: 'get malformed endpoint id', method: 'GET', path: '/v1/endpoints/1%27%20OR%201=1', status: 404, message: /endpoint not found/ },
   { name: 'delete unknown endpoint', method: 'DELETE', path: `/v1/endpoints/${UNKNOWN_ID}`, status: 404, message: /endpoint not found/ },
@@ -123,6 +125,7 @@ const cases: Case[] = [
   { name: 'deliveries unknown status', method: 'GET', path: '/v1/deliveries?status=done', status: 400, message: /status must be pending, succeeded or failed/ },
   { name: 'deliveries eventType a..b', method: 'GET', path: '/v1/deliveries?eventType=a..b', status: 400, message: /eventType must be/ },
   { name: 'deliveries repeated limit', method: 'GET', path: '/v1/deliveries?limit=1&limit=2', status: 400, message: /limit/ },
+  { name: 'deliveries broken percent-encoding in the query', method: 'GET', path: '/v1/deliveries?eventType=%zz', status: 400, message: /eventType/ },
   { name: 'deliveries unknown query field', method: 'GET', path: '/v1/deliveries?order=asc', status: 400, message: /order should not exist/ },
   { name: 'delivery unknown id', method: 'GET', path: `/v1/deliveries/${UNKNOWN_ID}`, status: 404, message: /delivery not found/ },
   { name: 'delivery malformed id', method: 'GET', path: '/v1/deliveries/123', status: 404, message: /delivery not found/ },
