@@ -9,7 +9,7 @@ type Who = 'tenant' | 'admin' | 'none' | string;
 
 interface Case {
   name: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
   /** `:ep` is replaced by an existing endpoint's id. */
   path: string;
   body?: unknown;
@@ -38,6 +38,7 @@ const cases: Case[] = [
   { name: 'endpoint eventType *.x', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.com/h', eventTypes: ['ok.type', '*.x'] }, status: 400, message: /invalid: "\*\.x"/ },
   { name: 'endpoint eventType order.*.x', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.com/h', eventTypes: ['order.*.x'] }, status: 400, message: /invalid: "order\.\*\.x"/ },
   { name: 'endpoint eventType empty string', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.com/h', eventTypes: [''] }, status: 400, message: /invalid: ""/ },
+  { name: 'endpoint with 101 eventTypes', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.com/h', eventTypes: Array.from({ length: 101 }, (_, i) => `t${i}`) }, status: 400, message: /no more than 100/ },
   { name: 'endpoint url that is not a URL', method: 'POST', path: '/v1/endpoints', body: good('not a url'), status: 400, message: /absolute URL/ },
   { name: 'endpoint url empty', method: 'POST', path: '/v1/endpoints', body: good(''), status: 400, message: /absolute URL/ },
   { name: 'endpoint url with another scheme', method: 'POST', path: '/v1/endpoints', body: good('ftp://example.com/h'), status: 400, message: /url must use http or https/ },
@@ -130,6 +131,10 @@ const cases: Case[] = [
   { name: 'delivery unknown id', method: 'GET', path: `/v1/deliveries/${UNKNOWN_ID}`, status: 404, message: /delivery not found/ },
   { name: 'delivery malformed id', method: 'GET', path: '/v1/deliveries/123', status: 404, message: /delivery not found/ },
   { name: 'deliveries with a wrong key', method: 'GET', path: '/v1/deliveries', who: 'whk_wrong', status: 401, message: /invalid API key/ },
+
+  // Routes that do not exist
+  { name: 'unknown route', method: 'GET', path: '/v1/nothing-here', status: 404, message: /Cannot GET \/v1\/nothing-here/ },
+  { name: 'unsupported method', method: 'PUT', path: '/v1/endpoints/:ep', body: { status: 'disabled' }, status: 404, message: /Cannot PUT/ },
 
   // Admin
   { name: 'tenant without name', method: 'POST', path: '/v1/admin/tenants', body: {}, who: 'admin', status: 400, message: /name must be a string/ },
