@@ -8,7 +8,8 @@ const SECRET_RE = /^whsec_[A-Za-z0-9+/]{43}=$/;
 const VIEW_KEYS = ['createdAt', 'description', 'eventTypes', 'id', 'status', 'updatedAt', 'url'];
 
 describe('endpoints: CRUD, secrets, disabled and deleted endpoints, pagination', () => {
-  const f = usePlatform();
+  // Retries 1.5 s apart: time to disable an endpoint between two attempts.
+  const f = usePlatform({ env: { RETRY_SCHEDULE: '1.5,1.5' } });
   let tenant: Tenant;
 
   before(async () => {
@@ -128,6 +129,39 @@ describe('endpoints: CRUD, secrets, disabled and deleted endpoints, pagination',
     assert.match(req!.body, /"n":2/);
     await f.receiver.waitFor(2, '/live');
     assert.equal(f.receiver.received('/deleted').length, 0);
+  });
+
+  it('ends a pending delivery without another attempt once its endpoint is disabled', async () => {
+    const tenant = await f.platform.createTenant('retrying');
+    f.receiver.on('/flaky', { status: 503 });
+    const ep = (await tenant.client.post('/v1/endpoints', { url: f.receiver.url('/flaky'), eventTypes: ['r.x'] })).body;
+    const ev = (await tenant.client.post('/v1/events', { type: 'r.x', data: {} })).body;
+    await f.receiver.waitFor(1, '/flaky');
+    assert.equal((await tenant.client.patch(`/v1/endpoints/${ep.id}`, { status: 'disabled' })).status, 200);
+    const d = await waitUntil(async () => {
+      const [row] = (await tenant.client.get(`/v1/deliveries?eventId=${ev.id}`)).body.data;
+      return row?.status === 'failed' ? row : undefined;
+    }, 15_000, 'the delivery to fail');
+    assert.equal(d.attemptCount, 1);
+    assert.match(d.lastError, /endpoint disabled or deleted/);
+    assert.equal(f.receiver.received('/flaky').length, 1);
+  });
+
+  it('does not send an event to an endpoint created after it was accepted', async () => {
+    const tenant = await f.platform.createTenant('late');
+    const early = (await tenant.client.post('/v1/endpoints', { url: f.receiver.url('/early'), eventTypes: ['l.x'] })).body;
+    await f.platform.stopWorker();
+    try {
+      const ev = (await tenant.client.post('/v1/events', { type: 'l.x', data: {} })).body;
+      await tenant.client.post('/v1/endpoints', { url: f.receiver.url('/late'), eventTypes: ['l.x'] });
+      await f.platform.startWorker();
+      await f.receiver.waitFor(1, '/early');
+      const rows = await f.platform.query('SELECT endpoint_id FROM deliveries WHERE event_id = $1', [ev.id]);
+      assert.deepEqual(rows.map((r) => r.endpoint_id), [early.id]);
+      assert.equal(f.receiver.received('/late').length, 0);
+    } finally {
+      await f.platform.startWorker();
+    }
   });
 
   it('pages through endpoints newest first, without gaps or repeats', async () => {
