@@ -19,7 +19,8 @@ export async function startWorkerApp(config: AppConfig, port: number, logger: Lo
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
-  app.enableShutdownHooks();
+  // Exit 0 once closed: Nest's default re-raises the signal, so the process would die by SIGTERM.
+  app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen({ port, host: '0.0.0.0' });
   app.get(WorkerLifecycle).start();
   return app;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { validateSync, type ValidationError } from 'class-validator';
 import { EnvDto } from './env.dto.js';
 
 /** Typed configuration; the only place that reads `process.env` is `loadConfig`. */
@@ -59,8 +59,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const env = plainToInstance(EnvDto, picked, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: true });
-  if (errors.length > 0) {
-    throw new ConfigError(errors.map((e) => Object.values(e.constraints ?? {})[0] ?? `${e.property} is invalid`));
-  }
+  if (errors.length > 0) throw new ConfigError(errors.map(firstProblem));
   return new AppConfig(env);
+}
+
+/** Constraints that say what kind of value is wanted; when one fails, the range checks after it
+ * only confuse ("PORT must not be greater than 65535" for PORT=abc). */
+const TYPE_CHECKS = ['isString', 'isInt', 'isBoolean'];
+
+/** One line per variable: its type problem if it has one, else its first other problem. */
+function firstProblem(e: ValidationError): string {
+  const constraints = e.constraints ?? {};
+  const key = TYPE_CHECKS.find((k) => k in constraints) ?? Object.keys(constraints)[0];
+  return key ? constraints[key]! : `${e.property} is invalid`;
 }

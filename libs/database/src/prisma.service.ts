@@ -23,7 +23,7 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
       await this.$queryRaw`SELECT 1`;
     } catch (err) {
       const where = safeAddress(this.pool.options.connectionString);
-      throw new Error(`Postgres is not reachable at ${where}: ${(err as Error).message}`);
+      throw new Error(`Postgres is not reachable at ${where}: ${lastLine((err as Error).message)}`);
     }
   }
 
@@ -41,6 +41,11 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
     await this.$disconnect();
     await this.pool.end().catch(() => undefined);
   }
+}
+
+/** Prisma's messages span several lines with the cause last; a start-up failure is one line. */
+function lastLine(message: string): string {
+  return message.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? 'unknown error';
 }
 
 function safeAddress(url: string | undefined): string {

@@ -9,7 +9,7 @@ import { cursorToId, PageQueryDto } from '../common/pagination.js';
 import { AdminListDeliveriesQuery } from '../deliveries/dto/list-deliveries.query.js';
 import { DeliveryPage, DeliveryWithAttemptsResponse } from '../deliveries/dto/delivery.response.js';
 import { toDeliveryFilter } from '../deliveries/to-filter.js';
-import { CreateTenantDto, CreatedTenantResponse } from './dto/create-tenant.dto.js';
+import { CreateTenantDto, CreatedTenantResponse, TenantPage } from './dto/create-tenant.dto.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -28,6 +28,7 @@ export class AdminController {
   }
 
   @Get('tenants')
+  @ApiOkResponse({ type: TenantPage })
   async listTenants(@Query() q: PageQueryDto) {
     const limit = q.limit ?? 50;
     const rows = await this.tenants.listAll(limit + 1, cursorToId(q.cursor));

@@ -13,18 +13,25 @@ export interface ErrorBody {
 /** One error shape for every failure, whichever layer raised it (domain, Nest, Fastify). */
 export function toErrorBody(err: unknown): ErrorBody {
   if (err instanceof DomainError) return body(err.status, err.message, err.details);
+  // Errors Fastify raises before a route runs (bad JSON, body too large, wrong content type);
+  // Nest wraps them in an HttpException whose cause is the Fastify error.
+  const fastify = fastifyClientError(err) ?? (err instanceof HttpException ? fastifyClientError(err.cause) : undefined);
+  if (fastify) return body(fastify.statusCode, fastifyMessage(fastify.code, fastify.message));
   if (err instanceof HttpException) {
     const res = err.getResponse();
     const message = typeof res === 'string' ? res : Array.isArray((res as { message?: unknown }).message) ? ((res as { message: string[] }).message).join('; ') : String((res as { message?: unknown }).message ?? err.message);
     return body(err.getStatus(), message);
   }
   if (isDatabaseUnavailable(err)) return body(503, 'the database is unavailable, retry later');
-  const e = err as { statusCode?: unknown; code?: unknown; message?: unknown };
-  // Errors Fastify raises before a route runs (bad JSON, body too large, wrong content type).
-  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && typeof e.code === 'string' && e.code.startsWith('FST_')) {
-    return body(e.statusCode, fastifyMessage(e.code, String(e.message ?? '')));
-  }
   return body(500, 'internal error');
+}
+
+function fastifyClientError(err: unknown): { statusCode: number; code: string; message: string } | undefined {
+  const e = err as { statusCode?: unknown; code?: unknown; message?: unknown } | undefined;
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && typeof e.code === 'string' && e.code.startsWith('FST_')) {
+    return { statusCode: e.statusCode, code: e.code, message: String(e.message ?? '') };
+  }
+  return undefined;
 }
 
 function body(statusCode: number, message: string, details?: unknown): ErrorBody {
@@ -40,7 +47,7 @@ function fastifyMessage(code: string, message: string): string {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'request body is empty; send a JSON object';
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return `request body is not valid JSON: ${message}`;
+      return 'request body is not valid JSON, or has a __proto__ or constructor.prototype key';
     default:
       return message;
   }

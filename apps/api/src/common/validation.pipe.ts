@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ValidationFailedError } from '#libs/common';
 
 interface FieldProblem {
@@ -14,9 +14,19 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   });
 }
 
+/** A body that is not a JSON object (an array, a string, null) is one problem, not one per field. */
+class JsonObjectValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      throw new ValidationFailedError('request body must be a JSON object');
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Whitelisting validation: unknown fields, wrong types and missing fields are a 400 that names them. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new JsonObjectValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

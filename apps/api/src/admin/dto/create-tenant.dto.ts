@@ -18,3 +18,8 @@ export class TenantResponse {
 export class CreatedTenantResponse extends TenantResponse {
   @ApiProperty({ description: 'The tenant API key (whk_...). Shown only in this response.' }) apiKey!: string;
 }
+
+export class TenantPage {
+  @ApiProperty({ type: [TenantResponse] }) data!: TenantResponse[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
+import { NoNulCharacters } from '../../common/no-nul.js';
 
 export class CreateEndpointDto {
   @ApiProperty({ example: 'https://example.com/webhooks', description: 'https only, unless ALLOW_INSECURE_URLS is on' })
@@ -19,5 +20,6 @@ export class CreateEndpointDto {
   @IsOptional()
   @IsString({ message: 'description must be a string' })
   @MaxLength(1000)
+  @NoNulCharacters('description')
   description?: string;
 }

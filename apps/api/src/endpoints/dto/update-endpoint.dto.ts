@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { NoNulCharacters } from '../../common/no-nul.js';
 
 /** Present fields are validated; null only clears `description`. */
 const present = ValidateIf((_: unknown, v: unknown) => v !== undefined);
@@ -24,6 +25,7 @@ export class UpdateEndpointDto {
   @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
   @IsString({ message: 'description must be a string or null' })
   @MaxLength(1000)
+  @NoNulCharacters('description')
   description?: string | null;
 
   @ApiPropertyOptional({ enum: ['active', 'disabled'] })

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './app-config.js';
+
+const ADMIN = { ADMIN_API_KEY: 'an-admin-key-of-16+' };
+
+function problems(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    return err.problems;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('fills in the defaults', () => {
+    const c = loadConfig(ADMIN);
+    assert.equal(c.databaseUrl, 'postgresql://postgres@127.0.0.1:5432/webhooks');
+    assert.equal(c.databasePoolSize, 10);
+    assert.equal(c.redisUrl, 'redis://127.0.0.1:6379');
+    assert.equal(c.adminApiKey, ADMIN.ADMIN_API_KEY);
+    assert.equal(c.port, 3000);
+    assert.equal(c.workerPort, 3001);
+    assert.equal(c.allowInsecureUrls, false, 'https only unless asked');
+    assert.deepEqual(c.retryScheduleSeconds, [5, 60, 300, 1800, 7200, 21600, 43200]);
+    assert.equal(c.maxAttempts, 8);
+    assert.equal(c.deliveryTimeoutMs, 10_000);
+    assert.equal(c.queuePrefix, 'hookrelay');
+    assert.equal(c.workerConcurrency, 100);
+    assert.equal(c.reconcileIntervalMs, 30_000);
+    assert.equal(c.logLevel, 'info');
+  });
+
+  it('reads and converts every variable', () => {
+    const c = loadConfig({
+      ...ADMIN,
+      DATABASE_URL: 'postgres://u:p@db:5433/x',
+      DATABASE_POOL_SIZE: '3',
+      REDIS_URL: 'rediss://cache:6380',
+      PORT: '0',
+      WORKER_PORT: '65535',
+      ALLOW_INSECURE_URLS: 'yes',
+      RETRY_SCHEDULE: ' 0.5, 2 ,10',
+      DELIVERY_TIMEOUT_MS: '2500',
+      QUEUE_PREFIX: 'hr.test-1',
+      WORKER_CONCURRENCY: '7',
+      RECONCILE_INTERVAL_MS: '100',
+      LOG_LEVEL: 'silent',
+    });
+    assert.equal(c.databaseUrl, 'postgres://u:p@db:5433/x');
+    assert.equal(c.databasePoolSize, 3);
+    assert.equal(c.redisUrl, 'rediss://cache:6380');
+    assert.equal(c.port, 0);
+    assert.equal(c.workerPort, 65535);
+    assert.equal(c.allowInsecureUrls, true);
+    assert.deepEqual(c.retryScheduleSeconds, [0.5, 2, 10]);
+    assert.equal(c.maxAttempts, 4);
+    assert.equal(c.deliveryTimeoutMs, 2500);
+    assert.equal(c.queuePrefix, 'hr.test-1');
+    assert.equal(c.workerConcurrency, 7);
+    assert.equal(c.reconcileIntervalMs, 100);
+    assert.equal(c.logLevel, 'silent');
+  });
+
+  it('ignores variables it does not know', () => {
+    assert.equal(loadConfig({ ...ADMIN, HOME: '/root', SOMETHING_ELSE: 'x' }).port, 3000);
+  });
+
+  for (const [value, expected] of [['true', true], ['1', true], ['on', true], ['false', false], ['0', false], ['no', false], ['', false]] as const) {
+    it(`reads ALLOW_INSECURE_URLS=${JSON.stringify(value)} as ${expected}`, () => {
+      assert.equal(loadConfig({ ...ADMIN, ALLOW_INSECURE_URLS: value }).allowInsecureUrls, expected);
+    });
+  }
+
+  const invalid: Array<[Record<string, string | undefined>, RegExp]> = [
+    [{ ADMIN_API_KEY: undefined }, /ADMIN_API_KEY is required/],
+    [{ ADMIN_API_KEY: 'short' }, /ADMIN_API_KEY must be at least 16 characters/],
+    [{ ADMIN_API_KEY: 'k'.repeat(257) }, /ADMIN_API_KEY/],
+    [{ DATABASE_URL: 'mysql://db/x' }, /DATABASE_URL must be a postgresql:\/\/ URL/],
+    [{ DATABASE_POOL_SIZE: 'ten' }, /DATABASE_POOL_SIZE must be a whole number/],
+    [{ DATABASE_POOL_SIZE: '0' }, /DATABASE_POOL_SIZE/],
+    [{ REDIS_URL: 'http://cache' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ PORT: 'abc' }, /PORT must be a whole number/],
+    [{ PORT: '3000.5' }, /PORT must be a whole number/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ WORKER_PORT: '-1' }, /WORKER_PORT/],
+    [{ ALLOW_INSECURE_URLS: 'maybe' }, /ALLOW_INSECURE_URLS must be true or false/],
+    [{ RETRY_SCHEDULE: '5,,60' }, /RETRY_SCHEDULE must be comma-separated seconds/],
+    [{ RETRY_SCHEDULE: '5m,1h' }, /RETRY_SCHEDULE/],
+    [{ RETRY_SCHEDULE: '-5' }, /RETRY_SCHEDULE/],
+    [{ DELIVERY_TIMEOUT_MS: '10s' }, /DELIVERY_TIMEOUT_MS must be a whole number of milliseconds/],
+    [{ DELIVERY_TIMEOUT_MS: '50' }, /DELIVERY_TIMEOUT_MS/],
+    [{ QUEUE_PREFIX: 'has space' }, /QUEUE_PREFIX must be 1-64 letters/],
+    [{ QUEUE_PREFIX: 'a:b' }, /QUEUE_PREFIX/],
+    [{ WORKER_CONCURRENCY: '0' }, /WORKER_CONCURRENCY/],
+    [{ RECONCILE_INTERVAL_MS: 'soon' }, /RECONCILE_INTERVAL_MS must be a whole number/],
+    [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL/],
+  ];
+  for (const [env, message] of invalid) {
+    it(`rejects ${JSON.stringify(env).slice(0, 60)} with one clear problem`, () => {
+      const found = problems({ ...ADMIN, ...env });
+      assert.equal(found.length, 1, found.join(' | '));
+      assert.match(found[0]!, message);
+      assert.ok(!found[0]!.includes('\n'));
+    });
+  }
+
+  it('reports every problem at once, one line each, naming no secret', () => {
+    let err: unknown;
+    try {
+      loadConfig({ ADMIN_API_KEY: 'tiny-secret', PORT: 'abc', REDIS_URL: 'nope' });
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof ConfigError);
+    assert.equal(err.problems.length, 3);
+    const lines = err.message.split('\n');
+    assert.equal(lines[0], 'Invalid configuration:');
+    assert.equal(lines.length, 4);
+    assert.ok(!err.message.includes('tiny-secret'));
+  });
+});

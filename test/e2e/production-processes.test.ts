@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import net, { type AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { Webhook } from 'standardwebhooks';
+import { ApiClient } from '../support/http-client.js';
+import { TestReceiver } from '../support/receiver.js';
+import { createTestDatabase, deleteRedisPrefix, redisUrl, uniqueName, waitUntil, type TestDatabase } from '../support/test-env.js';
+
+const ADMIN_KEY = 'e2e-admin-key-0123456789abcdef';
+
+interface Proc {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts a built entry point (dist/) as its own process, with only the given environment. */
+function start(entry: 'api' | 'worker', env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, [`dist/apps/${entry}/src/main.js`], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const proc: Proc = {
+    child,
+    stdout: '',
+    stderr: '',
+    exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
+  };
+  child.stdout!.on('data', (c: Buffer) => (proc.stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (proc.stderr += c.toString()));
+  return proc;
+}
+
+/** Resolves when the process logs a line with this message (pino JSON), or fails if it exits first. */
+function logged(proc: Proc, msg: string, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const has = () => proc.stdout.split('\n').some((l) => l.includes(`"msg":"${msg}"`));
+    const timer = setTimeout(() => done(new Error(`no "${msg}" within ${timeoutMs} ms; stdout: ${proc.stdout.slice(-2000)} stderr: ${proc.stderr}`)), timeoutMs);
+    const onData = () => has() && done();
+    const onExit = () => done(new Error(`exited before "${msg}"; stdout: ${proc.stdout.slice(-2000)} stderr: ${proc.stderr}`));
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      proc.child.stdout!.off('data', onData);
+      proc.child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve();
+    };
+    proc.child.stdout!.on('data', onData);
+    proc.child.once('exit', onExit);
+    onData();
+  });
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe('production processes: node dist/apps/*/main.js', () => {
+  let db: TestDatabase;
+  let receiver: TestReceiver;
+  const prefix = uniqueName('e2e');
+  const procs: Proc[] = [];
+
+  before(async () => {
+    db = await createTestDatabase();
+    receiver = await TestReceiver.start();
+  });
+  after(async () => {
+    for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    await Promise.all(procs.map((p) => p.exited));
+    await receiver?.close();
+    await deleteRedisPrefix(prefix);
+    await db?.drop();
+  });
+
+  function run(entry: 'api' | 'worker', env: Record<string, string>): Proc {
+    const p = start(entry, env);
+    procs.push(p);
+    return p;
+  }
+
+  it('delivers a webhook the standardwebhooks package verifies, then both processes exit 0 on SIGTERM', async () => {
+    const [port, workerPort] = [await freePort(), await freePort()];
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: redisUrl,
+      ADMIN_API_KEY: ADMIN_KEY,
+      PORT: String(port),
+      WORKER_PORT: String(workerPort),
+      QUEUE_PREFIX: prefix,
+      ALLOW_INSECURE_URLS: 'true',
+      LOG_LEVEL: 'info',
+    };
+    const api = run('api', env);
+    const worker = run('worker', env);
+    await Promise.all([logged(api, 'api listening'), logged(worker, 'workers started')]);
+
+    const admin = new ApiClient(`http://127.0.0.1:${port}`, ADMIN_KEY);
+    const tenant = await admin.post('/v1/admin/tenants', { name: 'e2e' });
+    assert.equal(tenant.status, 201, tenant.text);
+    const client = admin.withKey(tenant.body.apiKey);
+    const ep = await client.post('/v1/endpoints', { url: receiver.url('/e2e'), eventTypes: ['e2e.*'] });
+    assert.equal(ep.status, 201, ep.text);
+    const ev = await client.post('/v1/events', { type: 'e2e.ping', data: { hello: 'world', n: 1 } });
+    assert.equal(ev.status, 202, ev.text);
+
+    const [req] = await receiver.waitFor(1, '/e2e', 30_000);
+    const payload = new Webhook(ep.body.secret).verify(req!.body, req!.headers as Record<string, string>) as { id: string; type: string; data: unknown };
+    assert.equal(payload.id, ev.body.id);
+    assert.equal(payload.type, 'e2e.ping');
+    assert.deepEqual(payload.data, { hello: 'world', n: 1 });
+    await waitUntil(async () => (await client.get(`/v1/deliveries?eventId=${ev.body.id}&status=succeeded`)).body.data.length === 1, 15_000, 'delivery recorded');
+    assert.equal((await new ApiClient(`http://127.0.0.1:${workerPort}`).get('/health')).status, 200, 'the worker serves its health check');
+
+    api.child.kill('SIGTERM');
+    worker.child.kill('SIGTERM');
+    const [apiExit, workerExit] = await Promise.all([api.exited, worker.exited]);
+    assert.deepEqual(apiExit, { code: 0, signal: null }, `api: ${api.stderr}`);
+    assert.deepEqual(workerExit, { code: 0, signal: null }, `worker: ${worker.stderr}`);
+    assert.equal(api.stderr, '');
+    assert.equal(worker.stderr, '');
+  });
+
+  it('refuses to start with an invalid environment, one line per problem', async () => {
+    const api = run('api', { DATABASE_URL: db.url, REDIS_URL: redisUrl, ADMIN_API_KEY: 'too-short', PORT: 'abc' });
+    const { code } = await api.exited;
+    assert.notEqual(code, 0);
+    const lines = api.stderr.trim().split('\n');
+    assert.equal(lines[0], 'Invalid configuration:', api.stderr);
+    assert.deepEqual(lines.slice(1).sort(), ['  - ADMIN_API_KEY must be at least 16 characters', '  - PORT must be a whole number']);
+    assert.ok(!api.stderr.includes('too-short'), 'the bad key itself is not echoed');
+  });
+
+  it('refuses to start when Postgres is unreachable, with one line naming Postgres', async () => {
+    const closed = await freePort();
+    const api = run('api', {
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:${closed}/nowhere`,
+      REDIS_URL: redisUrl,
+      ADMIN_API_KEY: ADMIN_KEY,
+      PORT: String(await freePort()),
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'silent',
+    });
+    const { code } = await api.exited;
+    assert.notEqual(code, 0);
+    const lines = api.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, api.stderr);
+    assert.match(lines[0]!, new RegExp(`Postgres is not reachable at 127\\.0\\.0\\.1:${closed}/nowhere`));
+  });
+});
