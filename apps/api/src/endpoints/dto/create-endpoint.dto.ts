@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsObject, Max, Min } from 'class-validator';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class CreateEndpointDto {
@@ -20,4 +21,16 @@ export class CreateEndpointDto {
   @IsString({ message: 'description must be a string' })
   @MaxLength(1000)
   description?: string;
+
+  @ApiPropertyOptional({ example: { 'x-team': 'payments' }, description: 'sent with every webhook; reserved names (host, content-type, content-length, user-agent, webhook-*, x-webhook-*) and CR/LF are refused' })
+  @IsOptional()
+  @IsObject({ message: 'headers must be an object of header name to string value' })
+  headers?: Record<string, string>;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 10000, description: 'deliveries per second to this endpoint; over it deliveries wait (never dropped). null: no limit' })
+  @IsOptional()
+  @IsInt({ message: 'rateLimitPerSecond must be a whole number' })
+  @Min(1, { message: 'rateLimitPerSecond must be at least 1' })
+  @Max(10000, { message: 'rateLimitPerSecond must be at most 10000' })
+  rateLimitPerSecond?: number;
 }

@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsObject, Max, Min } from 'class-validator';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, MaxLength, ValidateIf } from 'class-validator';
 
 /** Present fields are validated; null only clears `description`. */
@@ -30,4 +31,16 @@ export class UpdateEndpointDto {
   @present
   @IsIn(['active', 'disabled'], { message: 'status must be active or disabled' })
   status?: 'active' | 'disabled';
+
+  @ApiPropertyOptional({ example: { 'x-team': 'payments' }, description: 'sent with every webhook; reserved names (host, content-type, content-length, user-agent, webhook-*, x-webhook-*) and CR/LF are refused' })
+  @present
+  @IsObject({ message: 'headers must be an object of header name to string value' })
+  headers?: Record<string, string>;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 10000, description: 'deliveries per second to this endpoint; over it deliveries wait (never dropped). null: no limit' })
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
+  @IsInt({ message: 'rateLimitPerSecond must be a whole number' })
+  @Min(1, { message: 'rateLimitPerSecond must be at least 1' })
+  @Max(10000, { message: 'rateLimitPerSecond must be at most 10000' })
+  rateLimitPerSecond?: number | null;
 }
