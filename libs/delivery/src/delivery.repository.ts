@@ -11,6 +11,7 @@ export interface AttemptContext {
   endpointUrl: string;
   /** Live signing secrets, sealed (newest first): more than one during a rotation's grace period. */
   endpointSecrets: Array<{ ciphertext: string; keyId: string }>;
+  /** Custom headers, values sealed. */
   endpointHeaders: Record<string, string>;
   endpointRateLimitPerSecond: number | null;
   endpointActive: boolean;

@@ -4,6 +4,7 @@ import { AppConfig } from '#libs/config';
 import { EndpointSecretCipher } from '#libs/endpoints';
 import { RateLimitStore } from '#libs/queue';
 import { DeliveryRepository } from './delivery.repository.js';
+import { redactEcho, sensitiveOutgoing } from './redact-echo.js';
 import { RetryPolicy, type Verdict } from './retry-policy.js';
 import { signatureHeader } from './signing.js';
 import { buildWebhookBody } from './webhook-payload.js';
@@ -46,19 +47,21 @@ export class DeliveryService {
 
     const attemptNumber = ctx.attemptCount + 1;
     const secrets = ctx.endpointSecrets.map((s) => this.secrets.open(ctx.endpointId, s.ciphertext, s.keyId));
+    const customHeaders = this.secrets.openHeaders(ctx.endpointId, ctx.endpointHeaders);
     const body = buildWebhookBody({ id: ctx.eventId, type: ctx.eventType, createdAt: ctx.eventCreatedAt, dataJson: ctx.eventDataJson });
     const startedAt = new Date(this.clock.now());
     const timestamp = Math.floor(startedAt.getTime() / 1000);
+    const signature = signatureHeader(secrets, ctx.eventId, timestamp, body);
     const result = await this.sender.send({
       url: ctx.endpointUrl,
       body,
       headers: {
-        ...ctx.endpointHeaders,
+        ...customHeaders,
         'content-type': 'application/json',
         'user-agent': USER_AGENT,
         'webhook-id': ctx.eventId,
         'webhook-timestamp': String(timestamp),
-        'webhook-signature': signatureHeader(secrets, ctx.eventId, timestamp, body),
+        'webhook-signature': signature,
         'x-webhook-event': ctx.eventType,
         'x-webhook-delivery': ctx.deliveryId,
       },
@@ -72,7 +75,7 @@ export class DeliveryService {
       responseStatus: result.kind === 'response' ? result.status : null,
       errorKind: result.kind === 'error' ? result.errorKind : null,
       errorMessage: result.kind === 'error' ? result.message : null,
-      responseBody: result.kind === 'response' ? result.body : null,
+      responseBody: result.kind === 'response' ? redactEcho(result.body, sensitiveOutgoing(signature, customHeaders)) : null,
       status,
       nextAttemptAt: verdict.outcome === 'retry' ? new Date(this.clock.now() + verdict.delayMs) : null,
       lastError: verdict.outcome === 'succeeded' ? null : verdict.reason,

@@ -26,6 +26,18 @@ export class EndpointSecretCipher {
   open(endpointId: string, ciphertext: string, keyId: string): string {
     return keyId === LEGACY_PLAINTEXT_KEY_ID ? ciphertext : this.box.open(ciphertext, aad(endpointId));
   }
+
+  /** Custom header values often carry a receiver's credentials: they are sealed too, each bound
+   * to its endpoint and header name. */
+  sealHeaders(endpointId: string, headers: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, this.box.seal(value, headerAad(endpointId, name))]));
+  }
+
+  openHeaders(endpointId: string, sealed: unknown): Record<string, string> {
+    if (!sealed || typeof sealed !== 'object') return {};
+    return Object.fromEntries(Object.entries(sealed as Record<string, string>).map(([name, value]) => [name, this.box.open(value, headerAad(endpointId, name))]));
+  }
 }
 
 const aad = (endpointId: string) => `endpoint-secret:${endpointId}`;
+const headerAad = (endpointId: string, name: string) => `endpoint-header:${endpointId}:${name}`;

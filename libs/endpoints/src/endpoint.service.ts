@@ -48,14 +48,14 @@ export interface UpdateEndpointInput {
   rateLimitPerSecond?: number | null;
 }
 
-export function toEndpointView(e: Endpoint): EndpointView {
+function toEndpointView(e: Endpoint, headers: Record<string, string>): EndpointView {
   return {
     id: e.id,
     url: e.url,
     description: e.description,
     eventTypes: e.eventTypes,
     status: e.status,
-    headers: (e.headers ?? {}) as Record<string, string>,
+    headers,
     rateLimitPerSecond: e.rateLimitPerSecond,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
@@ -79,20 +79,20 @@ export class EndpointService {
     const id = uuidv7();
     const created = await this.endpoints.create(
       tenantId,
-      { id, url, description: input.description ?? null, eventTypes, headers, rateLimitPerSecond: input.rateLimitPerSecond ?? null },
+      { id, url, description: input.description ?? null, eventTypes, headers: this.cipher.sealHeaders(id, headers), rateLimitPerSecond: input.rateLimitPerSecond ?? null },
       this.cipher.seal(id, secret),
     );
-    return { ...toEndpointView(created), secret };
+    return { ...this.view(created), secret };
   }
 
   async get(tenantId: string, id: string): Promise<EndpointView> {
     const e = await this.endpoints.findById(tenantId, id);
     if (!e) throw new NotFoundError('endpoint');
-    return toEndpointView(e);
+    return this.view(e);
   }
 
   async list(tenantId: string, limit: number, beforeId?: string): Promise<EndpointView[]> {
-    return (await this.endpoints.list(tenantId, limit, beforeId)).map(toEndpointView);
+    return (await this.endpoints.list(tenantId, limit, beforeId)).map((e) => this.view(e));
   }
 
   async update(tenantId: string, id: string, input: UpdateEndpointInput): Promise<EndpointView> {
@@ -101,12 +101,12 @@ export class EndpointService {
       ...(input.eventTypes !== undefined ? { eventTypes: normaliseEventTypes(input.eventTypes) } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.status !== undefined ? { status: input.status } : {}),
-      ...(input.headers !== undefined ? { headers: checkCustomHeaders(input.headers) } : {}),
+      ...(input.headers !== undefined ? { headers: this.cipher.sealHeaders(id, checkCustomHeaders(input.headers)) } : {}),
       ...(input.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: input.rateLimitPerSecond } : {}),
     };
     const updated = await this.endpoints.update(tenantId, id, changes);
     if (!updated) throw new NotFoundError('endpoint');
-    return toEndpointView(updated);
+    return this.view(updated);
   }
 
   /** A new signing secret, returned once; the old one keeps signing for `graceSeconds` so
@@ -119,6 +119,10 @@ export class EndpointService {
     const previousSecretsExpireAt = new Date(Date.now() + graceSeconds * 1000);
     if (!(await this.endpoints.rotateSecret(tenantId, id, this.cipher.seal(id, secret), previousSecretsExpireAt))) throw new NotFoundError('endpoint');
     return { secret, previousSecretsExpireAt };
+  }
+
+  private view(e: Endpoint): EndpointView {
+    return toEndpointView(e, this.cipher.openHeaders(e.id, e.headers));
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
