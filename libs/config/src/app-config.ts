@@ -26,6 +26,8 @@ export class AppConfig {
   readonly secretKeys: readonly SecretKey[];
   /** Tenant API requests per second, per tenant, across all API instances; 0 turns the limit off. */
   readonly rateLimitPerSecond: number;
+  /** The tenant limit's window; RATE_LIMIT_PER_SECOND scales with it (1000 ms by default). */
+  readonly rateLimitWindowMs: number;
 
   constructor(env: EnvDto) {
     this.databaseUrl = env.DATABASE_URL;
@@ -44,6 +46,7 @@ export class AppConfig {
     this.targetPolicy = new TargetPolicy({ allowedCidrs: splitCidrList(env.ALLOWED_TARGET_CIDRS), allowPrivate: env.ALLOW_PRIVATE_TARGETS });
     this.secretKeys = parseSecretKeys(env.SECRETS_KEY);
     this.rateLimitPerSecond = env.RATE_LIMIT_PER_SECOND;
+    this.rateLimitWindowMs = env.RATE_LIMIT_WINDOW_MS;
   }
 
   /** Attempts in all: the first one plus one per entry of the retry schedule. */

@@ -65,6 +65,12 @@ export class EnvDto {
   @Max(1_000_000)
   RATE_LIMIT_PER_SECOND: number = 5000;
 
+  @Transform(toInt)
+  @IsInt({ message: 'RATE_LIMIT_WINDOW_MS must be a whole number of milliseconds' })
+  @Min(100)
+  @Max(3_600_000)
+  RATE_LIMIT_WINDOW_MS: number = 1000;
+
   @IsString()
   @Matches(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, {
     message: 'RETRY_SCHEDULE must be comma-separated seconds between attempts, e.g. 5,60,300',

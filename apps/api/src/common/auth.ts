@@ -38,11 +38,12 @@ export class TenantAuthGuard implements CanActivate {
   }
 
   private async enforceRate(tenantId: string): Promise<void> {
-    const limit = this.config.rateLimitPerSecond;
-    if (limit === 0) return;
+    const { rateLimitPerSecond: perSecond, rateLimitWindowMs: windowMs } = this.config;
+    if (perSecond === 0) return;
+    const limit = Math.max(1, Math.round((perSecond * windowMs) / 1000));
     let decision;
     try {
-      decision = await this.rates.hit(`tenant:${tenantId}`, limit);
+      decision = await this.rates.hit(`tenant:${tenantId}`, limit, windowMs);
     } catch (err) {
       // Redis down: serve rather than refuse (Postgres, the truth, is what protects the data).
       this.logger.warn({ tenantId, reason: (err as Error).message }, 'tenant rate limit unavailable');
@@ -50,7 +51,7 @@ export class TenantAuthGuard implements CanActivate {
     }
     if (!decision.allowed) {
       const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-      throw new TooManyRequestsError(`rate limit of ${limit} requests per second exceeded; retry after ${seconds} s`, seconds);
+      throw new TooManyRequestsError(`rate limit of ${perSecond} requests per second exceeded; retry after ${seconds} s`, seconds);
     }
   }
 }
