@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ValidationFailedError } from '#libs/common';
 
 interface FieldProblem {
@@ -14,9 +14,36 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   });
 }
 
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The first string (key or value) in `value` that is not well-formed Unicode, as a path. */
+function illFormedAt(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path || 'body' : null;
+  if (value === null || typeof value !== 'object' || depth > 64) return null;
+  for (const [k, v] of Object.entries(value)) {
+    const at = `${path ? `${path}.` : ''}${LONE_SURROGATE.test(k) ? '?' : k}`;
+    if (LONE_SURROGATE.test(k)) return at;
+    const found = illFormedAt(v, at, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Text that is not well-formed Unicode (a lone surrogate) cannot be stored or signed faithfully:
+ * it is a 400 wherever it appears in a body or query, event data included. */
+class UnicodeCheckingValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const at = illFormedAt(value, '');
+      if (at) throw new ValidationFailedError(`${at} contains text that is not valid Unicode (a lone surrogate)`);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Whitelisting validation: unknown fields, wrong types and missing fields are a 400 that names them. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new UnicodeCheckingValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

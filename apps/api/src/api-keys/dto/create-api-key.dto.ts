@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { NoControlChars } from '../../common/text-rules.js';
 
 export class CreateApiKeyDto {
   @ApiPropertyOptional({ example: 'ci deploys' })
   @IsOptional()
   @IsString({ message: 'name must be a string' })
   @Length(1, 200, { message: 'name must be 1 to 200 characters' })
-  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'name must not contain control characters' })
+  @NoControlChars('name')
   name?: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, Max, Min } from 'class-validator';
+import { NoNul } from '../../common/text-rules.js';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class CreateEndpointDto {
@@ -20,6 +21,7 @@ export class CreateEndpointDto {
   @IsOptional()
   @IsString({ message: 'description must be a string' })
   @MaxLength(1000)
+  @NoNul('description')
   description?: string;
 
   @ApiPropertyOptional({ example: { 'x-team': 'payments' }, description: 'sent with every webhook; reserved names (host, content-type, content-length, user-agent, webhook-*, x-webhook-*) and CR/LF are refused' })

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, Max, Min } from 'class-validator';
+import { NoNul } from '../../common/text-rules.js';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, MaxLength, ValidateIf } from 'class-validator';
 
 /** Present fields are validated; null only clears `description`. */
@@ -25,6 +26,7 @@ export class UpdateEndpointDto {
   @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
   @IsString({ message: 'description must be a string or null' })
   @MaxLength(1000)
+  @NoNul('description')
   description?: string | null;
 
   @ApiPropertyOptional({ enum: ['active', 'disabled'] })
