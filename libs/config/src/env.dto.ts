@@ -55,8 +55,8 @@ export class EnvDto {
   @IsBoolean({ message: 'ALLOW_PRIVATE_TARGETS must be true or false' })
   ALLOW_PRIVATE_TARGETS: boolean = false;
 
+  /** Checked in full by parseSecretKeys (format, key ids, 32-byte keys) in loadConfig. */
   @IsString({ message: 'SECRETS_KEY is required: <key id>:<base64 of 32 bytes>[,<old id>:<base64>...] (openssl rand -base64 32)' })
-  @MaxLength(2000)
   SECRETS_KEY!: string;
 
   @Transform(toInt)
