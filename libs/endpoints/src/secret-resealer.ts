@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { LOGGER, type Logger } from '#libs/common';
-import { PrismaService } from '#libs/database';
+import { PrismaService, type Prisma } from '#libs/database';
+import { SecretBox } from '#libs/security';
 import { EndpointSecretCipher } from './endpoint-secret-cipher.js';
 
 /** Admin-scope maintenance at API start: re-seals every signing secret not sealed with the active
@@ -15,8 +16,35 @@ export class SecretResealer implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const n = await this.resealAll();
-    if (n > 0) this.logger.info({ resealed: n, keyId: this.cipher.activeKeyId }, 'signing secrets re-sealed with the active key');
+    const n = (await this.resealAll()) + (await this.resealHeaders());
+    if (n > 0) this.logger.info({ resealed: n, keyId: this.cipher.activeKeyId }, 'secrets re-sealed with the active key');
+  }
+
+  /** Custom header values sealed with another key; returns how many endpoints were re-sealed. */
+  async resealHeaders(): Promise<number> {
+    let total = 0;
+    let after: string | undefined;
+    for (;;) {
+      const rows = await this.prisma.endpoint.findMany({
+        where: { NOT: { headers: { equals: {} } }, ...(after ? { id: { gt: after } } : {}) },
+        select: { id: true, headers: true },
+        orderBy: { id: 'asc' },
+        take: 500,
+      });
+      if (rows.length === 0) return total;
+      for (const r of rows) {
+        const sealed = Object.values((r.headers ?? {}) as Record<string, string>);
+        if (sealed.every((v) => SecretBox.keyIdOf(v) === this.cipher.activeKeyId)) continue;
+        try {
+          const plain = this.cipher.openHeaders(r.id, r.headers);
+          await this.prisma.endpoint.updateMany({ where: { id: r.id }, data: { headers: this.cipher.sealHeaders(r.id, plain) as Prisma.InputJsonObject } });
+          total++;
+        } catch (err) {
+          this.logger.error({ endpointId: r.id, reason: (err as Error).message }, 'custom headers cannot be opened with SECRETS_KEY');
+        }
+      }
+      after = rows[rows.length - 1]!.id;
+    }
   }
 
   async resealAll(): Promise<number> {
