@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import type { LookupAddress } from 'node:dns';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { Clock } from '#libs/common';
 import { WebhookSender } from '#libs/delivery';
@@ -164,6 +171,31 @@ describe('SSRF: connect to the address that was checked (injected DNS)', () => {
       assert.equal(r.kind === 'error' && r.errorKind, 'blocked');
     } finally {
       await sender.onApplicationShutdown();
+    }
+  });
+
+  it('TLS still uses the name: SNI carries it and the certificate is verified against it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hr-tls-'));
+    const gen = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=rebind.test', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1'], { encoding: 'utf8' });
+    assert.equal(gen.status, 0, gen.stderr);
+    const server = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('ok'));
+    const names: Array<string | false | null> = [];
+    server.on('secureConnection', (s: TLSSocket) => names.push(s.servername));
+    server.on('tlsClientError', (_err, s: TLSSocket) => names.push(s.servername));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { sender, calls } = senderWith(() => [{ address: '127.0.0.1', family: 4 }]);
+    try {
+      const r = await sender.send({ url: `https://rebind.test:${(server.address() as AddressInfo).port}/tls`, body: '{}', headers: {} });
+      // Self-signed: verification is on, so the attempt fails as a TLS error after the handshake began.
+      assert.equal(r.kind === 'error' && r.errorKind, 'tls', JSON.stringify(r));
+      assert.deepEqual(calls, ['rebind.test']);
+      // The server's handshake event may land just after the client gave up.
+      await waitUntil(() => names.includes('rebind.test'), 5_000, `SNI rebind.test at the server (saw ${JSON.stringify(names)})`);
+    } finally {
+      await sender.onApplicationShutdown();
+      server.closeAllConnections();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
