@@ -58,16 +58,15 @@ export function parseIPv6(text: string): IpAddress | null {
   const group = (s: string) => (s === '' ? [] : s.split(':'));
   const head = group(halves[0]!);
   const rear = halves.length === 2 ? group(halves[1]!) : [];
-  const wanted = 8;
   const all = [...head, ...rear];
   if (all.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return null;
   let words: number[];
   if (halves.length === 2) {
-    const gap = wanted - all.length;
+    const gap = 8 - all.length;
     if (gap < 1) return null;
     words = [...head.map((g) => parseInt(g, 16)), ...new Array<number>(gap).fill(0), ...rear.map((g) => parseInt(g, 16))];
   } else {
-    if (all.length !== wanted) return null;
+    if (all.length !== 8) return null;
     words = all.map((g) => parseInt(g, 16));
   }
   const bytes = new Uint8Array(16);

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { BlockList } from 'node:net';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { formatIp, parseCidr, parseIpAddress } from './ip-address.js';
 import { classifyAddress, isLocalName, TargetPolicy } from './target-policy.js';
 
@@ -147,5 +149,52 @@ describe('TargetPolicy', () => {
   it('knows the names that always mean this machine', () => {
     for (const n of ['localhost', 'LOCALHOST.', 'api.localhost', 'localhost.localdomain']) assert.equal(isLocalName(n), true, n);
     for (const n of ['localhost.example.com', 'mylocalhost']) assert.equal(isLocalName(n), false, n);
+  });
+});
+
+describe('properties (fast-check)', () => {
+  // An independent implementation of the IPv4 ranges: node's BlockList.
+  const v4 = new BlockList();
+  for (const c of ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24', '192.0.2.0/24', '192.88.99.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4']) {
+    const [net, len] = c.split('/');
+    v4.addSubnet(net!, Number(len), 'ipv4');
+  }
+  const u32 = fc.integer({ min: 0, max: 2 ** 32 - 1 });
+  const dotted = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+
+  it('every IPv4 address is refused exactly when BlockList says it is in a refused range', () => {
+    fc.assert(fc.property(u32, (n) => (classifyAddress(parseIpAddress(dotted(n))!) !== 'public') === v4.check(dotted(n), 'ipv4')), { numRuns: 5000 });
+  });
+
+  it('every spelling of an IPv4 address means what the URL parser says, and classifies the same', () => {
+    fc.assert(
+      fc.property(u32, (n) => {
+        const expected = dotted(n);
+        for (const spelling of [String(n), `0x${n.toString(16)}`, `0${n.toString(8)}`, `${n >>> 24}.${n & 0xffffff}`, `::ffff:${expected}`, `[::ffff:${expected}]`]) {
+          const ip = parseIpAddress(spelling)!;
+          assert.ok(ip, spelling);
+          if (ip.family === 4) {
+            assert.equal(formatIp(ip), expected, spelling);
+            assert.equal(new URL(`http://${spelling}/`).hostname, expected, spelling);
+          }
+          assert.equal(classifyAddress(ip), classifyAddress(parseIpAddress(expected)!), spelling);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('parses every IPv6 address node accepts, round trip included', () => {
+    const words = fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 });
+    fc.assert(
+      fc.property(words, (w) => {
+        const text = w.map((x) => x.toString(16)).join(':');
+        const ip = parseIpAddress(text)!;
+        assert.equal(formatIp(ip), text);
+        const compressed = new URL(`http://[${text}]/`).hostname.slice(1, -1);
+        assert.deepEqual(parseIpAddress(compressed)?.bytes, ip.bytes, compressed);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
