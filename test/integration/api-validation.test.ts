@@ -103,7 +103,7 @@ const cases: Case[] = [
   { name: 'event idempotencyKey of the wrong type', method: 'POST', path: '/v1/events', body: { type: 'a.b', data: {}, idempotencyKey: 5 }, status: 400, message: /idempotencyKey must be a string/ },
   { name: 'event empty idempotencyKey', method: 'POST', path: '/v1/events', body: { type: 'a.b', data: {}, idempotencyKey: '' }, status: 400, message: /idempotencyKey/ },
   { name: 'event idempotencyKey too long', method: 'POST', path: '/v1/events', body: { type: 'a.b', data: {}, idempotencyKey: 'k'.repeat(256) }, status: 400, message: /idempotencyKey/ },
-  { name: 'event idempotencyKey with a NUL', method: 'POST', path: '/v1/events', body: { type: 'a.b', data: {}, idempotencyKey: 'a\u0000b' }, status: 400, message: /idempotencyKey must not contain NUL/ },
+  { name: 'event idempotencyKey with a NUL', method: 'POST', path: '/v1/events', body: { type: 'a.b', data: {}, idempotencyKey: 'a\u0000b' }, status: 400, message: /idempotencyKey must not contain control characters/ },
   { name: 'event Idempotency-Key header too long', method: 'POST', path: '/v1/events', body: { type: 'a.b', data: {} }, headers: { 'idempotency-key': 'k'.repeat(256) }, status: 400, message: /Idempotency-Key header/ },
   { name: 'event malformed JSON', method: 'POST', path: '/v1/events', raw: '{"type":"a.b","data":{}', status: 400, message: /not valid JSON/ },
   { name: 'event body over 256 KiB', method: 'POST', path: '/v1/events', body: { type: 'a.b', data: { blob: BIG } }, status: 413, message: /256 KiB/ },

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from '#libs/common';
 import type { AppConfig } from '#libs/config';
 import { createApiApp } from '../../apps/api/src/create-api-app.js';
 import { startWorkerApp } from '../../apps/worker/src/create-worker-app.js';
@@ -22,22 +23,24 @@ export class TestPlatform {
     readonly api: NestFastifyApplication,
     readonly apiUrl: string,
     readonly admin: ApiClient,
+    private readonly logger?: Logger,
   ) {}
 
-  /** `env` overrides the test defaults (see testConfig); `worker: false` starts only the API. */
-  static async start(opts: { env?: Record<string, string>; worker?: boolean } = {}): Promise<TestPlatform> {
+  /** `env` overrides the test defaults (see testConfig); `worker: false` starts only the API;
+   * `logger` receives the API's and the worker's logs (default: per LOG_LEVEL, to stdout). */
+  static async start(opts: { env?: Record<string, string>; worker?: boolean; logger?: Logger } = {}): Promise<TestPlatform> {
     const db = await createTestDatabase();
     const config = testConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: uniqueName('q'), ...opts.env });
-    const api = await createApiApp(config);
+    const api = await createApiApp(config, ...(opts.logger ? [opts.logger] : []));
     await api.listen({ port: 0, host: '127.0.0.1' });
     const apiUrl = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
-    const platform = new TestPlatform(config, db, api, apiUrl, new ApiClient(apiUrl, TEST_ADMIN_KEY));
+    const platform = new TestPlatform(config, db, api, apiUrl, new ApiClient(apiUrl, TEST_ADMIN_KEY), opts.logger);
     if (opts.worker !== false) await platform.startWorker();
     return platform;
   }
 
   async startWorker(): Promise<void> {
-    if (!this.worker) this.worker = await startWorkerApp(this.config, 0);
+    if (!this.worker) this.worker = await startWorkerApp(this.config, 0, ...(this.logger ? [this.logger] : []));
   }
 
   async stopWorker(): Promise<void> {

@@ -8,6 +8,7 @@ import { HealthController } from '#libs/health';
 import { QueueModule } from '#libs/queue';
 import { TenantsModule } from '#libs/tenants';
 import { AdminController } from './admin/admin.controller.js';
+import { ApiKeysController } from './api-keys/api-keys.controller.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { DeliveriesController } from './deliveries/deliveries.controller.js';
 import { EndpointsController } from './endpoints/endpoints.controller.js';
@@ -16,7 +17,7 @@ import { EventsController } from './events/events.controller.js';
 /** The HTTP API. Config and logger modules are supplied by `createApiApp`. */
 @Module({
   imports: [DatabaseModule, QueueModule.forRole('producer'), TenantsModule, EndpointsModule, EventsModule, DeliveryModule],
-  controllers: [AdminController, EndpointsController, EventsController, DeliveriesController, HealthController],
+  controllers: [AdminController, ApiKeysController, EndpointsController, EventsController, DeliveriesController, HealthController],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })
 export class ApiModule {}

@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { DeliveryService, RetryLaterError, deliveryBackoff } from '#libs/delivery';
 import { HandlesJob, JobName, QueueName, type JobPayloads } from '#libs/queue';
 
@@ -11,7 +11,7 @@ export class DeliveryProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<JobPayloads[JobName.DeliverWebhook]>): Promise<string> {
+  async process(job: Job<JobPayloads[JobName.DeliverWebhook]>, token?: string): Promise<string> {
     const outcome = await this.delivery.attempt(job.data.tenantId, job.data.deliveryId);
     switch (outcome.outcome) {
       case 'succeeded':
@@ -21,6 +21,10 @@ export class DeliveryProcessor extends WorkerHost {
         throw new UnrecoverableError(outcome.reason);
       case 'retry':
         throw new RetryLaterError(outcome.delayMs, outcome.reason);
+      case 'throttled':
+        // The endpoint's rate is used up: wait, without spending one of the job's attempts.
+        await job.moveToDelayed(Date.now() + outcome.delayMs, token);
+        throw new DelayedError();
     }
   }
 }

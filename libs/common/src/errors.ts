@@ -30,6 +30,17 @@ export class ConflictError extends DomainError {
   readonly status = 409;
 }
 
+/** A rate limit is used up; `retryAfterSeconds` goes out as the Retry-After header. */
+export class TooManyRequestsError extends DomainError {
+  readonly status = 429;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, { retryAfterSeconds });
+  }
+}
+
 export class ServiceUnavailableError extends DomainError {
   readonly status = 503;
 }

@@ -17,8 +17,10 @@ export const REDACTED_PATHS = [
   '*.headers["webhook-signature"]',
 ];
 
-export function createLogger(level: string, name: string): Logger {
-  return pino({ name, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+/** `destination` defaults to stdout; tests pass a stream to read what would have been logged. */
+export function createLogger(level: string, name: string, destination?: NodeJS.WritableStream): Logger {
+  const options = { name, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Routes Nest's own logging through pino so every line is structured JSON. */

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { parseCidr, parseSecretKeys, splitCidrList, TargetPolicy, type SecretKey } from '#libs/security';
 import { EnvDto } from './env.dto.js';
 
 /** Typed configuration; the only place that reads `process.env` is `loadConfig`. */
@@ -19,6 +20,14 @@ export class AppConfig {
   readonly workerConcurrency: number;
   readonly reconcileIntervalMs: number;
   readonly logLevel: string;
+  /** Which destination addresses webhooks may reach (ALLOWED_TARGET_CIDRS, ALLOW_PRIVATE_TARGETS). */
+  readonly targetPolicy: TargetPolicy;
+  /** SECRETS_KEY: the first key encrypts, every key decrypts. */
+  readonly secretKeys: readonly SecretKey[];
+  /** Tenant API requests per second, per tenant, across all API instances; 0 turns the limit off. */
+  readonly rateLimitPerSecond: number;
+  /** The tenant limit's window; RATE_LIMIT_PER_SECOND scales with it (1000 ms by default). */
+  readonly rateLimitWindowMs: number;
 
   constructor(env: EnvDto) {
     this.databaseUrl = env.DATABASE_URL;
@@ -34,6 +43,10 @@ export class AppConfig {
     this.workerConcurrency = env.WORKER_CONCURRENCY;
     this.reconcileIntervalMs = env.RECONCILE_INTERVAL_MS;
     this.logLevel = env.LOG_LEVEL;
+    this.targetPolicy = new TargetPolicy({ allowedCidrs: splitCidrList(env.ALLOWED_TARGET_CIDRS), allowPrivate: env.ALLOW_PRIVATE_TARGETS });
+    this.secretKeys = parseSecretKeys(env.SECRETS_KEY);
+    this.rateLimitPerSecond = env.RATE_LIMIT_PER_SECOND;
+    this.rateLimitWindowMs = env.RATE_LIMIT_WINDOW_MS;
   }
 
   /** Attempts in all: the first one plus one per entry of the retry schedule. */
@@ -51,7 +64,7 @@ export class ConfigError extends Error {
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(new EnvDto());
-  known.push('ADMIN_API_KEY');
+  known.push('ADMIN_API_KEY', 'SECRETS_KEY');
   const picked: Record<string, string> = {};
   for (const key of known) {
     const value = source[key];
@@ -60,6 +73,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = plainToInstance(EnvDto, picked, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: true });
   if (errors.length > 0) throw new ConfigError(errors.map(firstProblem));
+  const problems = [
+    ...splitCidrList(env.ALLOWED_TARGET_CIDRS).filter((c) => !parseCidr(c)).map((c) => `ALLOWED_TARGET_CIDRS: ${c} is not a CIDR (e.g. 127.0.0.0/8 or ::1/128)`),
+  ];
+  try {
+    parseSecretKeys(env.SECRETS_KEY);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return new AppConfig(env);
 }
 

@@ -48,6 +48,30 @@ export class EnvDto {
   ALLOW_INSECURE_URLS: boolean = false;
 
   @IsString()
+  @Matches(/^[0-9A-Fa-f:.\/,\s]*$/, { message: 'ALLOWED_TARGET_CIDRS must be comma-separated CIDRs, e.g. 127.0.0.0/8,::1/128' })
+  ALLOWED_TARGET_CIDRS: string = '';
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'ALLOW_PRIVATE_TARGETS must be true or false' })
+  ALLOW_PRIVATE_TARGETS: boolean = false;
+
+  /** Checked in full by parseSecretKeys (format, key ids, 32-byte keys) in loadConfig. */
+  @IsString({ message: 'SECRETS_KEY is required: <key id>:<base64 of 32 bytes>[,<old id>:<base64>...] (openssl rand -base64 32)' })
+  SECRETS_KEY!: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'RATE_LIMIT_PER_SECOND must be a whole number (requests per second per tenant, 0 = off)' })
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_SECOND: number = 5000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'RATE_LIMIT_WINDOW_MS must be a whole number of milliseconds' })
+  @Min(100)
+  @Max(3_600_000)
+  RATE_LIMIT_WINDOW_MS: number = 1000;
+
+  @IsString()
   @Matches(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, {
     message: 'RETRY_SCHEDULE must be comma-separated seconds between attempts, e.g. 5,60,300',
   })

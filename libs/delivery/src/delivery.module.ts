@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Clock } from '#libs/common';
+import { EndpointSecretCipher } from '#libs/endpoints';
 import { AdminDeliveryLogRepository } from './admin-delivery-log.repository.js';
 import { DeliveryLogRepository } from './delivery-log.repository.js';
 import { DeliveryRepository } from './delivery.repository.js';
@@ -7,7 +8,7 @@ import { DeliveryService } from './delivery.service.js';
 import { WebhookSender } from './webhook-sender.js';
 
 @Module({
-  providers: [Clock, DeliveryRepository, DeliveryService, WebhookSender, DeliveryLogRepository, AdminDeliveryLogRepository],
+  providers: [Clock, EndpointSecretCipher, DeliveryRepository, DeliveryService, WebhookSender, DeliveryLogRepository, AdminDeliveryLogRepository],
   exports: [DeliveryService, DeliveryLogRepository, AdminDeliveryLogRepository],
 })
 export class DeliveryModule {}

@@ -9,7 +9,11 @@ export interface AttemptContext {
   attemptCount: number;
   endpointId: string;
   endpointUrl: string;
-  endpointSecret: string;
+  /** Live signing secrets, sealed (newest first): more than one during a rotation's grace period. */
+  endpointSecrets: Array<{ ciphertext: string; keyId: string }>;
+  /** Custom headers, values sealed. */
+  endpointHeaders: Record<string, string>;
+  endpointRateLimitPerSecond: number | null;
   endpointActive: boolean;
   eventId: string;
   eventType: string;
@@ -39,7 +43,10 @@ export class DeliveryRepository {
   async loadForAttempt(tenantId: string, deliveryId: string): Promise<AttemptContext | null> {
     const rows = await this.prisma.$queryRaw<AttemptContext[]>`
       SELECT d.id AS "deliveryId", d.tenant_id AS "tenantId", d.status::text AS status, d.attempt_count AS "attemptCount",
-             e.id AS "endpointId", e.url AS "endpointUrl", e.secret AS "endpointSecret",
+             e.id AS "endpointId", e.url AS "endpointUrl", e.headers AS "endpointHeaders",
+             e.rate_limit_per_second AS "endpointRateLimitPerSecond",
+             (SELECT coalesce(json_agg(json_build_object('ciphertext', s.ciphertext, 'keyId', s.key_id) ORDER BY s.created_at DESC), '[]'::json)
+                FROM endpoint_secrets s WHERE s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > now())) AS "endpointSecrets",
              (e.status = 'active' AND e.deleted_at IS NULL) AS "endpointActive",
              ev.id AS "eventId", ev.type AS "eventType", ev.created_at AS "eventCreatedAt", ev.data::text AS "eventDataJson"
       FROM deliveries d

@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, LOGGER, type Logger } from '#libs/common';
 import { AppConfig } from '#libs/config';
+import { EndpointSecretCipher } from '#libs/endpoints';
+import { RateLimitStore } from '#libs/queue';
 import { DeliveryRepository } from './delivery.repository.js';
+import { redactEcho, sensitiveOutgoing } from './redact-echo.js';
 import { RetryPolicy, type Verdict } from './retry-policy.js';
 import { signatureHeader } from './signing.js';
 import { buildWebhookBody } from './webhook-payload.js';
@@ -9,7 +12,8 @@ import { WebhookSender } from './webhook-sender.js';
 
 export const USER_AGENT = 'Hookrelay-Webhooks/0.1 (+https://www.standardwebhooks.com)';
 
-export type AttemptOutcome = Verdict | { outcome: 'skipped'; reason: string };
+/** `throttled`: the endpoint's rateLimitPerSecond is used up; no attempt was made or counted. */
+export type AttemptOutcome = Verdict | { outcome: 'skipped'; reason: string } | { outcome: 'throttled'; delayMs: number };
 
 @Injectable()
 export class DeliveryService {
@@ -21,6 +25,8 @@ export class DeliveryService {
     private readonly clock: Clock,
     config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly secrets: EndpointSecretCipher,
+    private readonly rates: RateLimitStore,
   ) {
     this.policy = new RetryPolicy(config.retryScheduleSeconds, () => clock.random());
   }
@@ -36,19 +42,26 @@ export class DeliveryService {
       return { outcome: 'failed', reason: 'endpoint disabled or deleted' };
     }
 
+    const throttle = await this.endpointThrottle(ctx.endpointId, ctx.endpointRateLimitPerSecond);
+    if (throttle > 0) return { outcome: 'throttled', delayMs: throttle };
+
     const attemptNumber = ctx.attemptCount + 1;
+    const secrets = ctx.endpointSecrets.map((s) => this.secrets.open(ctx.endpointId, s.ciphertext, s.keyId));
+    const customHeaders = this.secrets.openHeaders(ctx.endpointId, ctx.endpointHeaders);
     const body = buildWebhookBody({ id: ctx.eventId, type: ctx.eventType, createdAt: ctx.eventCreatedAt, dataJson: ctx.eventDataJson });
     const startedAt = new Date(this.clock.now());
     const timestamp = Math.floor(startedAt.getTime() / 1000);
+    const signature = signatureHeader(secrets, ctx.eventId, timestamp, body);
     const result = await this.sender.send({
       url: ctx.endpointUrl,
       body,
       headers: {
+        ...customHeaders,
         'content-type': 'application/json',
         'user-agent': USER_AGENT,
         'webhook-id': ctx.eventId,
         'webhook-timestamp': String(timestamp),
-        'webhook-signature': signatureHeader([ctx.endpointSecret], ctx.eventId, timestamp, body),
+        'webhook-signature': signature,
         'x-webhook-event': ctx.eventType,
         'x-webhook-delivery': ctx.deliveryId,
       },
@@ -62,7 +75,7 @@ export class DeliveryService {
       responseStatus: result.kind === 'response' ? result.status : null,
       errorKind: result.kind === 'error' ? result.errorKind : null,
       errorMessage: result.kind === 'error' ? result.message : null,
-      responseBody: result.kind === 'response' ? result.body : null,
+      responseBody: result.kind === 'response' ? redactEcho(result.body, sensitiveOutgoing(signature, customHeaders)) : null,
       status,
       nextAttemptAt: verdict.outcome === 'retry' ? new Date(this.clock.now() + verdict.delayMs) : null,
       lastError: verdict.outcome === 'succeeded' ? null : verdict.reason,
@@ -75,5 +88,18 @@ export class DeliveryService {
     if (verdict.outcome === 'succeeded') this.logger.debug(log, 'delivered');
     else this.logger.info({ ...log, reason: verdict.reason }, verdict.outcome === 'retry' ? 'attempt failed, will retry' : 'delivery failed');
     return verdict;
+  }
+
+  /** Milliseconds to wait before this endpoint may take another delivery (0: go now). A Redis
+   * failure lets the delivery through: a late limit is better than a stuck queue. */
+  private async endpointThrottle(endpointId: string, perSecond: number | null): Promise<number> {
+    if (!perSecond) return 0;
+    try {
+      const d = await this.rates.hit(`ep:${endpointId}`, perSecond);
+      return d.allowed ? 0 : d.retryAfterMs + Math.floor(this.clock.random() * 50);
+    } catch (err) {
+      this.logger.warn({ endpointId, reason: (err as Error).message }, 'endpoint rate limit unavailable, delivering anyway');
+      return 0;
+    }
   }
 }

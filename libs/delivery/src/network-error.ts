@@ -33,6 +33,7 @@ export function classifyNetworkError(err: unknown): AttemptErrorKind {
   for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') {
+      if (code === 'ERR_BLOCKED_TARGET') return 'blocked';
       if (TIMEOUT_CODES.has(code)) return 'timeout';
       if (REFUSED_CODES.has(code)) return 'connection_refused';
       if (DNS_CODES.has(code)) return 'dns';

@@ -1,7 +1,9 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, request } from 'undici';
 import { AppConfig } from '#libs/config';
 import { Clock } from '#libs/common';
+import type { HostResolver } from '#libs/security';
+import { guardedConnector, HOST_RESOLVER } from './guarded-connector.js';
 import type { AttemptResult } from './attempt-result.js';
 import { AttemptTimeoutError, classifyNetworkError } from './network-error.js';
 import { parseRetryAfter } from './retry-policy.js';
@@ -25,6 +27,7 @@ export class WebhookSender implements OnApplicationShutdown {
   constructor(
     config: AppConfig,
     private readonly clock: Clock,
+    @Optional() @Inject(HOST_RESOLVER) resolver?: HostResolver,
   ) {
     this.timeoutMs = config.deliveryTimeoutMs;
     this.agent = new Agent({
@@ -33,7 +36,7 @@ export class WebhookSender implements OnApplicationShutdown {
       keepAliveMaxTimeout: 60_000,
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
-      connect: { timeout: this.timeoutMs },
+      connect: guardedConnector(config.targetPolicy, this.timeoutMs, resolver),
     });
   }
 

@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type Endpoint, type EndpointStatus } from '#libs/database';
+import { uuidv7 } from '#libs/common';
+import { PrismaService, type Endpoint, type EndpointStatus, type Prisma } from '#libs/database';
 
 export interface NewEndpoint {
   id: string;
   url: string;
   description: string | null;
   eventTypes: string[];
-  secret: string;
+  headers: Record<string, string>;
+  rateLimitPerSecond: number | null;
+}
+
+export interface SealedSecret {
+  ciphertext: string;
+  keyId: string;
 }
 
 export interface EndpointChanges {
@@ -14,6 +21,8 @@ export interface EndpointChanges {
   description?: string | null;
   eventTypes?: string[];
   status?: EndpointStatus;
+  headers?: Record<string, string>;
+  rateLimitPerSecond?: number | null;
 }
 
 /** Endpoints of one tenant. Every method takes the tenant; deleted endpoints are invisible. */
@@ -21,8 +30,13 @@ export interface EndpointChanges {
 export class EndpointRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(tenantId: string, e: NewEndpoint): Promise<Endpoint> {
-    return this.prisma.endpoint.create({ data: { ...e, tenantId } });
+  /** The endpoint and its first signing secret, together. */
+  async create(tenantId: string, e: NewEndpoint, secret: SealedSecret): Promise<Endpoint> {
+    const [created] = await this.prisma.$transaction([
+      this.prisma.endpoint.create({ data: { ...e, headers: e.headers as Prisma.InputJsonObject, tenantId } }),
+      this.prisma.endpointSecret.create({ data: { id: uuidv7(), tenantId, endpointId: e.id, ...secret } }),
+    ]);
+    return created;
   }
 
   findById(tenantId: string, id: string): Promise<Endpoint | null> {
@@ -38,7 +52,9 @@ export class EndpointRepository {
   }
 
   async update(tenantId: string, id: string, changes: EndpointChanges): Promise<Endpoint | null> {
-    const { count } = await this.prisma.endpoint.updateMany({ where: { id, tenantId, deletedAt: null }, data: changes });
+    const { headers, ...rest } = changes;
+    const data = { ...rest, ...(headers !== undefined ? { headers: headers as Prisma.InputJsonObject } : {}) };
+    const { count } = await this.prisma.endpoint.updateMany({ where: { id, tenantId, deletedAt: null }, data });
     return count === 0 ? null : this.findById(tenantId, id);
   }
 
@@ -49,5 +65,23 @@ export class EndpointRepository {
       data: { deletedAt: new Date(), status: 'disabled' },
     });
     return count > 0;
+  }
+
+  /** Adds a new current secret; every secret still live keeps signing until `graceUntil` at most.
+   * Returns false when the endpoint does not exist for this tenant. */
+  async rotateSecret(tenantId: string, endpointId: string, secret: SealedSecret, graceUntil: Date): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      // Row lock on the endpoint: two rotations at once serialise.
+      const owned = await tx.$queryRaw<Array<{ id: string }>>`
+        SELECT id FROM endpoints WHERE id = ${endpointId}::uuid AND tenant_id = ${tenantId}::uuid AND deleted_at IS NULL FOR UPDATE`;
+      if (owned.length === 0) return false;
+      await tx.endpointSecret.updateMany({
+        where: { endpointId, tenantId, OR: [{ expiresAt: null }, { expiresAt: { gt: graceUntil } }] },
+        data: { expiresAt: graceUntil },
+      });
+      await tx.endpointSecret.deleteMany({ where: { endpointId, tenantId, expiresAt: { lte: new Date() } } });
+      await tx.endpointSecret.create({ data: { id: uuidv7(), tenantId, endpointId, ...secret } });
+      return true;
+    });
   }
 }

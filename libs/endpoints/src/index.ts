@@ -3,3 +3,5 @@ export * from './url-policy.js';
 export * from './signing-secret.js';
 export * from './endpoint.service.js';
 export * from './endpoints.module.js';
+export * from './header-policy.js';
+export * from './endpoint-secret-cipher.js';

@@ -5,6 +5,7 @@ import { QueueName } from './jobs.js';
 import { JobProducer } from './job-producer.js';
 import { redisOptionsFromUrl } from './redis-options.js';
 import { RedisHealth } from './redis-health.js';
+import { RateLimitStore } from './rate-limit-store.js';
 
 /** Who holds the connections: the API only produces and must fail fast when Redis is down (a request
  * never hangs on it: `enableOfflineQueue: false`); the worker consumes and waits Redis out
@@ -29,8 +30,8 @@ export class QueueModule {
         }),
         ...Object.values(QueueName).map((name) => BullModule.registerQueue({ name })),
       ],
-      providers: [JobProducer, RedisHealth],
-      exports: [BullModule, JobProducer, RedisHealth],
+      providers: [JobProducer, RedisHealth, RateLimitStore],
+      exports: [BullModule, JobProducer, RedisHealth, RateLimitStore],
     };
   }
 }

@@ -1,7 +1,23 @@
 import { Injectable } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import { NotFoundError } from '#libs/common';
+import type { ApiKey } from '#libs/database';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { TenantRepository } from './tenant.repository.js';
 import { generateApiKey, hashApiKey } from './api-key.js';
+
+/** What a tenant may see of its keys: never the key or its hash, only the visible prefix. */
+export interface ApiKeyView {
+  id: string;
+  name: string | null;
+  prefix: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export function toApiKeyView(k: ApiKey): ApiKeyView {
+  return { id: k.id, name: k.name, prefix: k.prefix, createdAt: k.createdAt, revokedAt: k.revokedAt };
+}
 
 export interface CreatedTenant {
   id: string;
@@ -27,9 +43,28 @@ export class TenantService {
     return this.tenants.listAll(limit, beforeId);
   }
 
-  /** The tenant a bearer key belongs to, or null. */
+  /** The tenant a bearer key belongs to, or null. The lookup is by SHA-256 of the key, so its
+   * timing says nothing about the key; the final comparison is constant-time all the same. */
   async authenticate(key: string): Promise<string | null> {
     if (!key.startsWith('whk_') || key.length > 200) return null;
-    return this.apiKeys.findTenantIdByHash(hashApiKey(key));
+    const hash = hashApiKey(key);
+    const row = await this.apiKeys.findByHash(hash);
+    if (!row || row.keyHash.length !== hash.length) return null;
+    return timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(hash)) ? row.tenantId : null;
+  }
+
+  /** A new API key for the tenant; the key is returned here and never again. */
+  async createApiKey(tenantId: string, name: string | null): Promise<ApiKeyView & { key: string }> {
+    const key = generateApiKey();
+    return { ...toApiKeyView(await this.apiKeys.create(tenantId, name, key)), key: key.key };
+  }
+
+  async listApiKeys(tenantId: string, limit: number, beforeId?: string): Promise<ApiKeyView[]> {
+    return (await this.apiKeys.list(tenantId, limit, beforeId)).map(toApiKeyView);
+  }
+
+  /** Takes effect on the next request: authentication reads the key's row every time. */
+  async revokeApiKey(tenantId: string, id: string): Promise<void> {
+    if (!(await this.apiKeys.revoke(tenantId, id))) throw new NotFoundError('api key');
   }
 }

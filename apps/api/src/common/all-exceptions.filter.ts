@@ -1,6 +1,6 @@
 import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { LOGGER, type Logger } from '#libs/common';
+import { LOGGER, TooManyRequestsError, type Logger } from '#libs/common';
 import { toErrorBody } from './error-body.js';
 
 /** Maps every error to its status and the shared JSON body; 5xx are logged, never explained. */
@@ -13,6 +13,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const body = toErrorBody(err);
     if (body.statusCode >= 500) this.logger.error({ err }, 'request failed');
     if (body.statusCode === 503) void reply.header('retry-after', '5');
+    if (err instanceof TooManyRequestsError) void reply.header('retry-after', String(err.retryAfterSeconds));
     void reply.status(body.statusCode).send(body);
   }
 }

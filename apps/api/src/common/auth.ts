@@ -1,7 +1,8 @@
-import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { UnauthorizedError } from '#libs/common';
+import { LOGGER, TooManyRequestsError, UnauthorizedError, type Logger } from '#libs/common';
+import { RateLimitStore } from '#libs/queue';
 import { AppConfig } from '#libs/config';
 import { TenantService } from '#libs/tenants';
 
@@ -14,10 +15,16 @@ function bearer(req: FastifyRequest): string | null {
   return m ? m[1]! : null;
 }
 
-/** Tenant routes: the bearer key decides the tenant every query is scoped to. */
+/** Tenant routes: the bearer key decides the tenant every query is scoped to, and the tenant's
+ * request rate (RATE_LIMIT_PER_SECOND, counted in Redis across API instances) is enforced. */
 @Injectable()
 export class TenantAuthGuard implements CanActivate {
-  constructor(private readonly tenants: TenantService) {}
+  constructor(
+    private readonly tenants: TenantService,
+    private readonly rates: RateLimitStore,
+    private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
@@ -26,7 +33,26 @@ export class TenantAuthGuard implements CanActivate {
     const tenantId = await this.tenants.authenticate(key);
     if (!tenantId) throw new UnauthorizedError('invalid API key');
     req.tenantId = tenantId;
+    await this.enforceRate(tenantId);
     return true;
+  }
+
+  private async enforceRate(tenantId: string): Promise<void> {
+    const { rateLimitPerSecond: perSecond, rateLimitWindowMs: windowMs } = this.config;
+    if (perSecond === 0) return;
+    const limit = Math.max(1, Math.round((perSecond * windowMs) / 1000));
+    let decision;
+    try {
+      decision = await this.rates.hit(`tenant:${tenantId}`, limit, windowMs);
+    } catch (err) {
+      // Redis down: serve rather than refuse (Postgres, the truth, is what protects the data).
+      this.logger.warn({ tenantId, reason: (err as Error).message }, 'tenant rate limit unavailable');
+      return;
+    }
+    if (!decision.allowed) {
+      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      throw new TooManyRequestsError(`rate limit of ${perSecond} requests per second exceeded; retry after ${seconds} s`, seconds);
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import { cursorToId, PageQueryDto } from '../common/pagination.js';
 import { toPage } from '#libs/common';
 import { CreateEndpointDto } from './dto/create-endpoint.dto.js';
 import { UpdateEndpointDto } from './dto/update-endpoint.dto.js';
+import { RotateSecretDto, RotatedSecretResponse } from './dto/rotate-secret.dto.js';
 import { CreatedEndpointResponse, EndpointPage, EndpointResponse } from './dto/endpoint.response.js';
 
 const endpointId = new IdParamPipe('endpoint');
@@ -42,6 +43,13 @@ export class EndpointsController {
   @ApiOkResponse({ type: EndpointResponse })
   update(@TenantId() tenantId: string, @Param('id', endpointId) id: string, @Body() dto: UpdateEndpointDto) {
     return this.endpoints.update(tenantId, id, dto);
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RotatedSecretResponse })
+  rotateSecret(@TenantId() tenantId: string, @Param('id', endpointId) id: string, @Body() dto: RotateSecretDto) {
+    return this.endpoints.rotateSecret(tenantId, id, dto.gracePeriodSeconds);
   }
 
   @Delete(':id')

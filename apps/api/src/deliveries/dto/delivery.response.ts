@@ -5,7 +5,7 @@ export class AttemptResponse {
   @ApiProperty() startedAt!: Date;
   @ApiProperty() durationMs!: number;
   @ApiPropertyOptional({ nullable: true, type: Number }) responseStatus!: number | null;
-  @ApiPropertyOptional({ nullable: true, enum: ['timeout', 'connection_refused', 'dns', 'tls', 'reset', 'network'] }) errorKind!: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: ['timeout', 'connection_refused', 'dns', 'tls', 'reset', 'network', 'blocked'] }) errorKind!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) errorMessage!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'first 4 KiB' }) responseBody!: string | null;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
-import { NoNulCharacters } from '../../common/no-nul.js';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { NoNul } from '../../common/text-rules.js';
 
 export class CreateEndpointDto {
   @ApiProperty({ example: 'https://example.com/webhooks', description: 'https only, unless ALLOW_INSECURE_URLS is on' })
@@ -20,6 +20,18 @@ export class CreateEndpointDto {
   @IsOptional()
   @IsString({ message: 'description must be a string' })
   @MaxLength(1000)
-  @NoNulCharacters('description')
+  @NoNul('description')
   description?: string;
+
+  @ApiPropertyOptional({ example: { 'x-team': 'payments' }, description: 'sent with every webhook; reserved names (host, content-type, content-length, user-agent, webhook-*, x-webhook-*) and CR/LF are refused' })
+  @IsOptional()
+  @IsObject({ message: 'headers must be an object of header name to string value' })
+  headers?: Record<string, string>;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 10000, description: 'deliveries per second to this endpoint; over it deliveries wait (never dropped). null: no limit' })
+  @IsOptional()
+  @IsInt({ message: 'rateLimitPerSecond must be a whole number' })
+  @Min(1, { message: 'rateLimitPerSecond must be at least 1' })
+  @Max(10000, { message: 'rateLimitPerSecond must be at most 10000' })
+  rateLimitPerSecond?: number;
 }

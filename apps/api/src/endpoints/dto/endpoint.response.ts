@@ -6,6 +6,8 @@ export class EndpointResponse {
   @ApiPropertyOptional({ nullable: true, type: String }) description!: string | null;
   @ApiProperty({ type: [String] }) eventTypes!: string[];
   @ApiProperty({ enum: ['active', 'disabled'] }) status!: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) headers!: Record<string, string>;
+  @ApiPropertyOptional({ nullable: true, type: Number }) rateLimitPerSecond!: number | null;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
 }

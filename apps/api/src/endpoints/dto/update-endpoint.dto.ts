@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { NoNulCharacters } from '../../common/no-nul.js';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { NoNul } from '../../common/text-rules.js';
 
 /** Present fields are validated; null only clears `description`. */
 const present = ValidateIf((_: unknown, v: unknown) => v !== undefined);
@@ -25,11 +25,23 @@ export class UpdateEndpointDto {
   @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
   @IsString({ message: 'description must be a string or null' })
   @MaxLength(1000)
-  @NoNulCharacters('description')
+  @NoNul('description')
   description?: string | null;
 
   @ApiPropertyOptional({ enum: ['active', 'disabled'] })
   @present
   @IsIn(['active', 'disabled'], { message: 'status must be active or disabled' })
   status?: 'active' | 'disabled';
+
+  @ApiPropertyOptional({ example: { 'x-team': 'payments' }, description: 'sent with every webhook; reserved names (host, content-type, content-length, user-agent, webhook-*, x-webhook-*) and CR/LF are refused' })
+  @present
+  @IsObject({ message: 'headers must be an object of header name to string value' })
+  headers?: Record<string, string>;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 10000, description: 'deliveries per second to this endpoint; over it deliveries wait (never dropped). null: no limit' })
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
+  @IsInt({ message: 'rateLimitPerSecond must be a whole number' })
+  @Min(1, { message: 'rateLimitPerSecond must be at least 1' })
+  @Max(10000, { message: 'rateLimitPerSecond must be at most 10000' })
+  rateLimitPerSecond?: number | null;
 }

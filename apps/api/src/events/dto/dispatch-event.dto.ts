@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { EVENT_TYPE_RE } from '#libs/endpoints';
-import { NoNulCharacters } from '../../common/no-nul.js';
+import { NoControlChars } from '../../common/text-rules.js';
 
 export class DispatchEventDto {
   @ApiProperty({ example: 'order.completed' })
@@ -18,7 +18,7 @@ export class DispatchEventDto {
   @IsOptional()
   @IsString({ message: 'idempotencyKey must be a string' })
   @Length(1, 255)
-  @NoNulCharacters('idempotencyKey')
+  @NoControlChars('idempotencyKey')
   idempotencyKey?: string;
 }
 

@@ -1,0 +1,36 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { toPage } from '#libs/common';
+import { TenantService } from '#libs/tenants';
+import { TenantAuthGuard, TenantId } from '../common/auth.js';
+import { IdParamPipe } from '../common/id-param.pipe.js';
+import { cursorToId, PageQueryDto } from '../common/pagination.js';
+import { ApiKeyPage, CreateApiKeyDto, CreatedApiKeyResponse } from './dto/create-api-key.dto.js';
+
+@ApiTags('api-keys')
+@ApiBearerAuth()
+@UseGuards(TenantAuthGuard)
+@Controller('v1/api-keys')
+export class ApiKeysController {
+  constructor(private readonly tenants: TenantService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: CreatedApiKeyResponse })
+  create(@TenantId() tenantId: string, @Body() dto: CreateApiKeyDto) {
+    return this.tenants.createApiKey(tenantId, dto.name ?? null);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ApiKeyPage })
+  async list(@TenantId() tenantId: string, @Query() q: PageQueryDto) {
+    const limit = q.limit ?? 50;
+    return toPage(await this.tenants.listApiKeys(tenantId, limit + 1, cursorToId(q.cursor)), limit, (k) => k);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async revoke(@TenantId() tenantId: string, @Param('id', new IdParamPipe('api key')) id: string): Promise<void> {
+    await this.tenants.revokeApiKey(tenantId, id);
+  }
+}
