@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# One image for the API, the worker and the one-shot migration (see docker-compose.yml).
+
+# --- build: full install (TypeScript), compile apps and libs to dist/ --------------------------
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# `npm ci` runs `prisma generate` (postinstall), which reads the schema and prisma.config.ts.
+COPY package.json package-lock.json prisma.config.ts ./
+COPY prisma ./prisma
+COPY libs/database/src/pg-pool.ts ./libs/database/src/pg-pool.ts
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY apps ./apps
+COPY libs ./libs
+RUN npm run build
+
+# --- runtime: production dependencies only ----------------------------------------------------
+# The prisma CLI is a production dependency, so `npm run db:migrate` works from this image.
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json prisma.config.ts ./
+COPY prisma ./prisma
+COPY libs/database/src/pg-pool.ts ./libs/database/src/pg-pool.ts
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY scripts ./scripts
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 3000 3001
+# The API by default; the worker runs `node dist/apps/worker/src/main.js`, the migration `npm run db:migrate`.
+CMD ["node", "dist/apps/api/src/main.js"]

@@ -1,0 +1,35 @@
+// ESLint flat config: type-aware rules on the TypeScript sources (apps, libs, test, bench).
+// The guards from STYLE.md: no floating or misused promises, exhaustive switches, no `.only` in tests.
+import tseslint from 'typescript-eslint';
+
+const ONLY_MESSAGE = 'Remove .only: it silently skips every other test in the run.';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'libs/database/src/generated/', 'bench/results/', '**/*.js', '**/*.mjs'] },
+  {
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        // node:test's describe/it return promises the runner itself awaits.
+        { allowForKnownSafeCalls: [{ from: 'package', name: ['describe', 'it', 'test', 'suite'], package: 'node:test' }] },
+      ],
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/await-thenable': 'error',
+      'no-restricted-syntax': [
+        'error',
+        // describe.only(...), it.only(...), test.only(...), suite.only(...)
+        { selector: "CallExpression > MemberExpression.callee[object.name=/^(describe|it|test|suite)$/][property.name='only']", message: ONLY_MESSAGE },
+        // it('...', { only: true }, fn)
+        { selector: "CallExpression[callee.name=/^(describe|it|test|suite)$/] > ObjectExpression > Property[key.name='only']", message: ONLY_MESSAGE },
+      ],
+    },
+  },
+);
