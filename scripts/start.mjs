@@ -12,6 +12,9 @@ import { Redis } from 'ioredis';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DEV_ADMIN_API_KEY = 'dev-admin-key-change-me';
+// A fixed development key, so secrets sealed by one local run open in the next. Never use it elsewhere.
+const DEV_SECRETS_KEY = 'dev1:aG9va3JlbGF5LWxvY2FsLWRldmVsb3BtZW50LWtleSE=';
+const DEV_ALLOWED_TARGET_CIDRS = '127.0.0.0/8,::1/128';
 const CHECK_TIMEOUT_MS = 3000;
 
 const env = { ...process.env };
@@ -115,6 +118,14 @@ function fillDevelopmentDefaults() {
   if (env.ALLOW_INSECURE_URLS === undefined) {
     env.ALLOW_INSECURE_URLS = 'true';
     say('ALLOW_INSECURE_URLS is not set: using true, so endpoints may be plain http:// receivers on this machine');
+  }
+  if (!env.SECRETS_KEY) {
+    env.SECRETS_KEY = DEV_SECRETS_KEY;
+    say('SECRETS_KEY is not set: using a fixed development key to seal signing secrets (set your own: id:$(openssl rand -base64 32))');
+  }
+  if (env.ALLOWED_TARGET_CIDRS === undefined) {
+    env.ALLOWED_TARGET_CIDRS = DEV_ALLOWED_TARGET_CIDRS;
+    say(`ALLOWED_TARGET_CIDRS is not set: using ${DEV_ALLOWED_TARGET_CIDRS}, so webhooks may go to receivers on this machine`);
   }
 }
 

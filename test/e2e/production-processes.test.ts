@@ -5,9 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { ApiClient } from '../support/http-client.js';
 import { TestReceiver } from '../support/receiver.js';
-import { createTestDatabase, deleteRedisPrefix, redisUrl, uniqueName, waitUntil, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, deleteRedisPrefix, redisUrl, TEST_SECRETS_KEY, uniqueName, waitUntil, type TestDatabase } from '../support/test-env.js';
 
 const ADMIN_KEY = 'e2e-admin-key-0123456789abcdef';
+const SECRETS_KEY = TEST_SECRETS_KEY;
 
 interface Proc {
   child: ChildProcess;
@@ -95,6 +96,8 @@ describe('production processes: node dist/apps/*/main.js', () => {
       WORKER_PORT: String(workerPort),
       QUEUE_PREFIX: prefix,
       ALLOW_INSECURE_URLS: 'true',
+      ALLOWED_TARGET_CIDRS: '127.0.0.0/8',
+      SECRETS_KEY,
       LOG_LEVEL: 'info',
     };
     const api = run('api', env);
@@ -128,7 +131,7 @@ describe('production processes: node dist/apps/*/main.js', () => {
   });
 
   it('refuses to start with an invalid environment, one line per problem', async () => {
-    const api = run('api', { DATABASE_URL: db.url, REDIS_URL: redisUrl, ADMIN_API_KEY: 'too-short', PORT: 'abc' });
+    const api = run('api', { DATABASE_URL: db.url, REDIS_URL: redisUrl, ADMIN_API_KEY: 'too-short', PORT: 'abc', SECRETS_KEY });
     const { code } = await api.exited;
     assert.notEqual(code, 0);
     const lines = api.stderr.trim().split('\n');
@@ -143,6 +146,7 @@ describe('production processes: node dist/apps/*/main.js', () => {
       DATABASE_URL: `postgresql://postgres@127.0.0.1:${closed}/nowhere`,
       REDIS_URL: redisUrl,
       ADMIN_API_KEY: ADMIN_KEY,
+      SECRETS_KEY,
       PORT: String(await freePort()),
       QUEUE_PREFIX: prefix,
       LOG_LEVEL: 'silent',

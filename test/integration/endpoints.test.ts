@@ -5,7 +5,7 @@ import type { Tenant } from '../support/platform.js';
 import { waitUntil } from '../support/test-env.js';
 
 const SECRET_RE = /^whsec_[A-Za-z0-9+/]{43}=$/;
-const VIEW_KEYS = ['createdAt', 'description', 'eventTypes', 'id', 'status', 'updatedAt', 'url'];
+const VIEW_KEYS = ['createdAt', 'description', 'eventTypes', 'headers', 'id', 'rateLimitPerSecond', 'status', 'updatedAt', 'url'];
 
 describe('endpoints: CRUD, secrets, disabled and deleted endpoints, pagination', () => {
   // Retries 1.5 s apart: time to disable an endpoint between two attempts.
@@ -32,9 +32,11 @@ describe('endpoints: CRUD, secrets, disabled and deleted endpoints, pagination',
     assert.deepEqual(ep.eventTypes, ['order.*', 'invoice.paid'], 'duplicates are dropped');
     assert.equal(ep.description, 'orders');
     assert.equal(ep.status, 'active');
-    const [row] = await f.platform.query('SELECT secret, tenant_id FROM endpoints WHERE id = $1', [ep.id]);
-    assert.equal(row.secret, ep.secret);
+    const [row] = await f.platform.query('SELECT tenant_id FROM endpoints WHERE id = $1', [ep.id]);
     assert.equal(row.tenant_id, tenant.id);
+    const sealed = await f.platform.query('SELECT ciphertext FROM endpoint_secrets WHERE endpoint_id = $1', [ep.id]);
+    assert.equal(sealed.length, 1, 'one live signing secret');
+    assert.ok(!sealed[0].ciphertext.includes(ep.secret.slice('whsec_'.length)), 'stored sealed, not in clear');
 
     const other = await create({ url: 'https://example.com/other', eventTypes: ['*'] });
     assert.notEqual(other.body.secret, ep.secret, 'every endpoint gets its own secret');
@@ -55,6 +57,7 @@ describe('endpoints: CRUD, secrets, disabled and deleted endpoints, pagination',
 
   it('updates each field, alone and together, and the change is what GET returns', async () => {
     const ep = (await create({ url: 'https://example.com/a', eventTypes: ['a.b'], description: 'first' })).body;
+    const sealedBefore = await f.platform.query('SELECT ciphertext FROM endpoint_secrets WHERE endpoint_id = $1', [ep.id]);
     const steps: Array<[object, object]> = [
       [{ url: 'https://example.com/b' }, { url: 'https://example.com/b' }],
       [{ eventTypes: ['c.*', '*', 'c.*'] }, { eventTypes: ['c.*', '*'] }],
@@ -75,8 +78,8 @@ describe('endpoints: CRUD, secrets, disabled and deleted endpoints, pagination',
       assert.deepEqual((await tenant.client.get(`/v1/endpoints/${ep.id}`)).body, res.body);
       last = res.body;
     }
-    const [row] = await f.platform.query('SELECT secret FROM endpoints WHERE id = $1', [ep.id]);
-    assert.equal(row.secret, ep.secret, 'updates never touch the secret');
+    const after = await f.platform.query('SELECT ciphertext FROM endpoint_secrets WHERE endpoint_id = $1', [ep.id]);
+    assert.deepEqual(after, sealedBefore, 'updates never touch the secret');
   });
 
   it('deletes an endpoint: 204, then 404 on every route, and gone from the list', async () => {

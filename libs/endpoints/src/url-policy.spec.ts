@@ -1,18 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationFailedError } from '#libs/common';
-import { checkEndpointUrl } from './url-policy.js';
+import { TargetPolicy } from '#libs/security';
+import { checkEndpointUrl, type UrlPolicyOptions } from './url-policy.js';
 
-const strict = { allowInsecure: false };
-const insecure = { allowInsecure: true };
+const strict: UrlPolicyOptions = { allowInsecure: false };
+const insecure: UrlPolicyOptions = { allowInsecure: true };
+const loopbackAllowed = new TargetPolicy({ allowedCidrs: ['127.0.0.0/8', '::1/128'], allowPrivate: false });
 
 describe('checkEndpointUrl', () => {
-  const accepted: Array<[string, { allowInsecure: boolean }, string]> = [
+  const accepted: Array<[string, UrlPolicyOptions, string]> = [
     ['https://example.com/hooks', strict, 'https://example.com/hooks'],
     ['https://EXAMPLE.com:8443/a?b=c', strict, 'https://example.com:8443/a?b=c'],
     ['https://example.com', strict, 'https://example.com/'],
-    ['https://[::1]:9000/x', strict, 'https://[::1]:9000/x'],
-    ['http://127.0.0.1:3000/x', insecure, 'http://127.0.0.1:3000/x'],
+    ['https://[::1]:9000/x', { allowInsecure: false, targets: loopbackAllowed }, 'https://[::1]:9000/x'],
+    ['http://127.0.0.1:3000/x', { allowInsecure: true, targets: loopbackAllowed }, 'http://127.0.0.1:3000/x'],
     ['https://example.com/a b', strict, 'https://example.com/a%20b'],
   ];
   for (const [raw, opts, normalised] of accepted) {
@@ -21,7 +23,7 @@ describe('checkEndpointUrl', () => {
     });
   }
 
-  const rejected: Array<[string, { allowInsecure: boolean }, RegExp]> = [
+  const rejected: Array<[string, UrlPolicyOptions, RegExp]> = [
     ['http://example.com/hooks', strict, /^url must use https$/],
     ['ftp://example.com/', strict, /must use https/],
     ['ftp://example.com/', insecure, /must use http or https/],
@@ -35,6 +37,8 @@ describe('checkEndpointUrl', () => {
     ['https://user:pass@example.com/', strict, /credentials/],
     ['https://user@example.com/', strict, /credentials/],
     ['https://example.com/#section', strict, /fragment/],
+    ['https://[::1]:9000/x', strict, /loopback address/],
+    ['http://127.0.0.1:3000/x', insecure, /loopback address/],
     [`https://example.com/${'a'.repeat(2100)}`, strict, /at most 2048 characters/],
   ];
   for (const [raw, opts, message] of rejected) {
