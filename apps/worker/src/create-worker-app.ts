@@ -6,6 +6,7 @@ import { createLogger, LoggerModule, PinoNestLogger, type Logger } from '#libs/c
 import { AppConfig, ConfigModule } from '#libs/config';
 import { WorkerLifecycle } from './worker-lifecycle.js';
 import { WorkerModule } from './worker.module.js';
+import { ReconcileScheduler } from './reconcile.scheduler.js';
 
 function rootModule(config: AppConfig, logger: Logger): DynamicModule {
   @Module({})
@@ -19,8 +20,10 @@ export async function startWorkerApp(config: AppConfig, port: number, logger: Lo
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
-  app.enableShutdownHooks();
+  // process.exit(0) once shutdown is done, rather than re-raising the signal (exit code 143).
+  app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen({ port, host: '0.0.0.0' });
   app.get(WorkerLifecycle).start();
+  app.get(ReconcileScheduler).start();
   return app;
 }

@@ -4,3 +4,6 @@ export * from './queue.module.js';
 export * from './redis-options.js';
 export * from './redis-health.js';
 export * from './handles-job.js';
+export * from './job-presence.js';
+export * from './redis-lease.js';
+export * from './worker-options.js';

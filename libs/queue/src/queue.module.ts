@@ -5,6 +5,9 @@ import { QueueName } from './jobs.js';
 import { JobProducer } from './job-producer.js';
 import { redisOptionsFromUrl } from './redis-options.js';
 import { RedisHealth } from './redis-health.js';
+import { JobPresence } from './job-presence.js';
+import { RedisLease } from './redis-lease.js';
+import { QueueErrorListener } from './queue-error-listener.js';
 
 /** Who holds the connections: the API only produces and must fail fast when Redis is down (a request
  * never hangs on it: `enableOfflineQueue: false`); the worker consumes and waits Redis out
@@ -29,8 +32,8 @@ export class QueueModule {
         }),
         ...Object.values(QueueName).map((name) => BullModule.registerQueue({ name })),
       ],
-      providers: [JobProducer, RedisHealth],
-      exports: [BullModule, JobProducer, RedisHealth],
+      providers: [JobProducer, RedisHealth, JobPresence, RedisLease, QueueErrorListener],
+      exports: [BullModule, JobProducer, RedisHealth, JobPresence, RedisLease],
     };
   }
 }
