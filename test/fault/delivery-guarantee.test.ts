@@ -20,7 +20,7 @@ import { WorkerProcess } from '../support/worker-process.js';
 // log, and nothing was delivered for an event the API refused.
 
 const EVENTS = Number(process.env.FAULT_EVENTS ?? 2000);
-const ENDPOINTS = Number(process.env.FAULT_ENDPOINTS ?? 3);
+const ENDPOINTS = Number(process.env.FAULT_ENDPOINTS ?? 2);
 /** Dispatch pace, so a fault lands while the burst is still being accepted. */
 const EVENTS_PER_SECOND = Number(process.env.FAULT_RATE ?? 250);
 const IN_FLIGHT = 24;
