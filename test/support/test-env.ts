@@ -72,13 +72,18 @@ export async function deleteRedisPrefix(prefix: string, url = redisUrl): Promise
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
 export const TEST_SECRETS_KEY = `t1:${Buffer.alloc(32, 0x5a).toString('base64')}`;
 
+/** What every platform under test needs in its environment, in-process or as a child process. */
+export const TEST_PLATFORM_ENV: Readonly<Record<string, string>> = {
+  ADMIN_API_KEY: TEST_ADMIN_KEY,
+  ALLOW_INSECURE_URLS: 'true',
+  // The receivers listen on loopback, which is refused by default.
+  ALLOWED_TARGET_CIDRS: '127.0.0.0/8',
+  SECRETS_KEY: TEST_SECRETS_KEY,
+};
+
 export function testConfig(env: Record<string, string>): AppConfig {
   return loadConfig({
-    ADMIN_API_KEY: TEST_ADMIN_KEY,
-    ALLOW_INSECURE_URLS: 'true',
-    // The receivers listen on loopback, which is refused by default.
-    ALLOWED_TARGET_CIDRS: '127.0.0.0/8',
-    SECRETS_KEY: TEST_SECRETS_KEY,
+    ...TEST_PLATFORM_ENV,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RETRY_SCHEDULE: '0.2,0.4,0.8',
     RECONCILE_INTERVAL_MS: '1000',

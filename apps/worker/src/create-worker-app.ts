@@ -6,6 +6,7 @@ import { createLogger, LoggerModule, PinoNestLogger, type Logger } from '#libs/c
 import { AppConfig, ConfigModule } from '#libs/config';
 import { WorkerLifecycle } from './worker-lifecycle.js';
 import { WorkerModule } from './worker.module.js';
+import { ReconcileScheduler } from './reconcile.scheduler.js';
 
 function rootModule(config: AppConfig, logger: Logger): DynamicModule {
   @Module({})
@@ -23,5 +24,6 @@ export async function startWorkerApp(config: AppConfig, port: number, logger: Lo
   app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen({ port, host: '0.0.0.0' });
   app.get(WorkerLifecycle).start();
+  app.get(ReconcileScheduler).start();
   return app;
 }

@@ -1,11 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { DeliveryService, RetryLaterError, deliveryBackoff } from '#libs/delivery';
-import { HandlesJob, JobName, QueueName, type JobPayloads } from '#libs/queue';
+import { HandlesJob, JobName, QueueName, STALL_OPTIONS, type JobPayloads } from '#libs/queue';
 
 /** Adapter from the delivery queue to DeliveryService; the outcome picks the BullMQ path. */
 @HandlesJob(JobName.DeliverWebhook)
-@Processor(QueueName.Delivery, { autorun: false, settings: { backoffStrategy: deliveryBackoff } })
+@Processor(QueueName.Delivery, { autorun: false, ...STALL_OPTIONS, settings: { backoffStrategy: deliveryBackoff } })
 export class DeliveryProcessor extends WorkerHost {
   constructor(private readonly delivery: DeliveryService) {
     super();

@@ -1,10 +1,10 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { FanOutService } from '#libs/events';
-import { HandlesJob, JobName, QueueName, type JobPayloads } from '#libs/queue';
+import { HandlesJob, JobName, QueueName, STALL_OPTIONS, type JobPayloads } from '#libs/queue';
 
 @HandlesJob(JobName.FanOutEvent)
-@Processor(QueueName.FanOut, { autorun: false })
+@Processor(QueueName.FanOut, { autorun: false, ...STALL_OPTIONS })
 export class FanOutProcessor extends WorkerHost {
   constructor(private readonly fanOut: FanOutService) {
     super();

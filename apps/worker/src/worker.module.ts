@@ -4,14 +4,16 @@ import { DeliveryModule } from '#libs/delivery';
 import { EventsModule } from '#libs/events';
 import { HealthController } from '#libs/health';
 import { QueueModule } from '#libs/queue';
+import { ReconcileModule } from '#libs/reconcile';
 import { DeliveryProcessor } from './delivery.processor.js';
 import { FanOutProcessor } from './fan-out.processor.js';
+import { ReconcileScheduler } from './reconcile.scheduler.js';
 import { WorkerLifecycle } from './worker-lifecycle.js';
 
 /** The worker: BullMQ processors plus a health endpoint. Config and logger come from `createWorkerApp`. */
 @Module({
-  imports: [DatabaseModule, QueueModule.forRole('worker'), EventsModule, DeliveryModule],
+  imports: [DatabaseModule, QueueModule.forRole('worker'), EventsModule, DeliveryModule, ReconcileModule],
   controllers: [HealthController],
-  providers: [FanOutProcessor, DeliveryProcessor, WorkerLifecycle],
+  providers: [FanOutProcessor, DeliveryProcessor, WorkerLifecycle, ReconcileScheduler],
 })
 export class WorkerModule {}

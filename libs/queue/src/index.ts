@@ -5,3 +5,6 @@ export * from './redis-options.js';
 export * from './redis-health.js';
 export * from './handles-job.js';
 export * from './rate-limit-store.js';
+export * from './job-presence.js';
+export * from './redis-lease.js';
+export * from './worker-options.js';

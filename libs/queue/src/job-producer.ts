@@ -4,6 +4,22 @@ import type { JobsOptions, Queue } from 'bullmq';
 import { AppConfig } from '#libs/config';
 import { DELIVERY_BACKOFF, JobName, QueueName, jobIdFor, type JobPayloads } from './jobs.js';
 
+/** How long an enqueue waits for a queue connection that has never been up (BullMQ would wait for
+ * ever); once it has been up, `enableOfflineQueue: false` makes an add fail at once while Redis is down. */
+export const QUEUE_READY_WAIT_MS = 1_000;
+
+async function ready(queue: Queue): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`queue ${queue.name} is not connected to Redis`)), QUEUE_READY_WAIT_MS);
+  });
+  try {
+    await Promise.race([queue.waitUntilReady(), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface DeliveryJobRequest {
   tenantId: string;
   deliveryId: string;
@@ -21,6 +37,7 @@ export class JobProducer {
 
   async enqueueFanOut(tenantId: string, eventId: string): Promise<void> {
     const data: JobPayloads[JobName.FanOutEvent] = { tenantId, eventId };
+    await ready(this.fanOutQueue);
     await this.fanOutQueue.add(JobName.FanOutEvent, data, {
       jobId: jobIdFor.fanOut(eventId),
       attempts: 10,
@@ -32,6 +49,7 @@ export class JobProducer {
 
   async enqueueDeliveries(requests: readonly DeliveryJobRequest[]): Promise<void> {
     if (requests.length === 0) return;
+    await ready(this.deliveryQueue);
     await this.deliveryQueue.addBulk(
       requests.map((r) => {
         const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId };

@@ -6,6 +6,9 @@ import { JobProducer } from './job-producer.js';
 import { redisOptionsFromUrl } from './redis-options.js';
 import { RedisHealth } from './redis-health.js';
 import { RateLimitStore } from './rate-limit-store.js';
+import { JobPresence } from './job-presence.js';
+import { RedisLease } from './redis-lease.js';
+import { QueueErrorListener } from './queue-error-listener.js';
 
 /** Who holds the connections: the API only produces and must fail fast when Redis is down (a request
  * never hangs on it: `enableOfflineQueue: false`); the worker consumes and waits Redis out
@@ -30,8 +33,8 @@ export class QueueModule {
         }),
         ...Object.values(QueueName).map((name) => BullModule.registerQueue({ name })),
       ],
-      providers: [JobProducer, RedisHealth, RateLimitStore],
-      exports: [BullModule, JobProducer, RedisHealth, RateLimitStore],
+      providers: [JobProducer, RedisHealth, RateLimitStore, JobPresence, RedisLease, QueueErrorListener],
+      exports: [BullModule, JobProducer, RedisHealth, RateLimitStore, JobPresence, RedisLease],
     };
   }
 }

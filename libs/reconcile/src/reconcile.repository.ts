@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '#libs/database';
+
+export interface PendingFanOut {
+  eventId: string;
+  tenantId: string;
+  createdAt: Date;
+}
+
+export interface PendingDelivery {
+  deliveryId: string;
+  tenantId: string;
+  nextAttemptAt: Date;
+}
+
+/** A position in a scan ordered by (time, id); scans resume after it on the next pass. */
+export interface ScanCursor {
+  at: Date;
+  id: string;
+}
+
+/** The reconciler's view of Postgres: work that should be queued, across all tenants. This is
+ * system work, not a tenant request, so it is the one cross-tenant reader outside the admin module.
+ * Both scans are index range scans with a LIMIT (events_pending_fanout_idx, deliveries(status,
+ * next_attempt_at)), so a pass costs the same however large the tables are. */
+@Injectable()
+export class ReconcileRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Events accepted more than `graceMs` ago whose deliveries have not been created yet. */
+  async pendingFanOuts(graceMs: number, after: ScanCursor | null, limit: number): Promise<PendingFanOut[]> {
+    const afterAt = after?.at ?? new Date(0);
+    const afterId = after?.id ?? '00000000-0000-0000-0000-000000000000';
+    return this.prisma.$queryRaw<PendingFanOut[]>`
+      SELECT id AS "eventId", tenant_id AS "tenantId", created_at AS "createdAt"
+      FROM events
+      WHERE fanned_out_at IS NULL
+        AND created_at < now() - make_interval(secs => ${graceMs / 1000})
+        AND (created_at, id) > (${afterAt}, ${afterId}::uuid)
+      ORDER BY created_at, id
+      LIMIT ${limit}`;
+  }
+
+  /** Pending deliveries due before `now + horizonMs` that nothing has touched for `graceMs`
+   * (so a delivery whose job is being added right now is left alone). */
+  async pendingDeliveries(graceMs: number, horizonMs: number, after: ScanCursor | null, limit: number): Promise<PendingDelivery[]> {
+    const afterAt = after?.at ?? new Date(0);
+    const afterId = after?.id ?? '00000000-0000-0000-0000-000000000000';
+    return this.prisma.$queryRaw<PendingDelivery[]>`
+      SELECT id AS "deliveryId", tenant_id AS "tenantId", next_attempt_at AS "nextAttemptAt"
+      FROM deliveries
+      WHERE status = 'pending'
+        AND next_attempt_at < now() + make_interval(secs => ${horizonMs / 1000})
+        AND updated_at < now() - make_interval(secs => ${graceMs / 1000})
+        AND (next_attempt_at, id) > (${afterAt}, ${afterId}::uuid)
+      ORDER BY next_attempt_at, id
+      LIMIT ${limit}`;
+  }
+}

@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LOGGER, type Logger } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { JobPresence, JobProducer, QueueName, RedisLease, jobIdFor } from '#libs/queue';
+import { ReconcileRepository, type ScanCursor } from './reconcile.repository.js';
+
+/** Rows read per query, and queries per kind per pass: the most one pass can cost. */
+export const RECONCILE_BATCH = 500;
+export const RECONCILE_MAX_BATCHES = 4;
+/** Rows younger than this are left to the normal path (commit, then enqueue) to finish. */
+export const RECONCILE_MAX_GRACE_MS = 5_000;
+const LEASE = 'reconciler';
+
+export interface ReconcileReport {
+  fanOutsChecked: number;
+  fanOutsEnqueued: number;
+  deliveriesChecked: number;
+  deliveriesEnqueued: number;
+}
+
+/** Puts back into Redis whatever Postgres says should be queued and is not: fan-outs of accepted
+ * events and pending deliveries, after a Redis flush or restart, a failed enqueue, or a crash between
+ * commit and enqueue. Job ids are derived from the rows, so it never queues the same work twice. A
+ * retry whose delayed job vanished comes back with the delay it had left. */
+@Injectable()
+export class ReconcilerService {
+  private fanOutCursor: ScanCursor | null = null;
+  private deliveryCursor: ScanCursor | null = null;
+  readonly graceMs: number;
+  private readonly horizonMs: number;
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly repo: ReconcileRepository,
+    private readonly presence: JobPresence,
+    private readonly producer: JobProducer,
+    private readonly lease: RedisLease,
+    config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.graceMs = Math.min(RECONCILE_MAX_GRACE_MS, config.reconcileIntervalMs);
+    this.horizonMs = 2 * config.reconcileIntervalMs;
+    this.leaseMs = Math.max(60_000, 2 * config.reconcileIntervalMs);
+  }
+
+  /** One bounded pass; null when another worker holds the reconciler lease. */
+  async runOnce(): Promise<ReconcileReport | null> {
+    if (!(await this.lease.acquire(LEASE, this.leaseMs))) return null;
+    try {
+      const report = { fanOutsChecked: 0, fanOutsEnqueued: 0, deliveriesChecked: 0, deliveriesEnqueued: 0 };
+      for (let i = 0; i < RECONCILE_MAX_BATCHES; i++) {
+        const rows = await this.repo.pendingFanOuts(this.graceMs, this.fanOutCursor, RECONCILE_BATCH);
+        this.fanOutCursor = rows.length === RECONCILE_BATCH ? { at: rows.at(-1)!.createdAt, id: rows.at(-1)!.eventId } : null;
+        report.fanOutsChecked += rows.length;
+        const missing = new Set(await this.presence.withoutLiveJob(QueueName.FanOut, rows.map((r) => jobIdFor.fanOut(r.eventId))));
+        for (const r of rows.filter((row) => missing.has(jobIdFor.fanOut(row.eventId)))) {
+          await this.producer.enqueueFanOut(r.tenantId, r.eventId);
+          report.fanOutsEnqueued++;
+        }
+        if (this.fanOutCursor === null) break;
+      }
+      for (let i = 0; i < RECONCILE_MAX_BATCHES; i++) {
+        const rows = await this.repo.pendingDeliveries(this.graceMs, this.horizonMs, this.deliveryCursor, RECONCILE_BATCH);
+        this.deliveryCursor = rows.length === RECONCILE_BATCH ? { at: rows.at(-1)!.nextAttemptAt, id: rows.at(-1)!.deliveryId } : null;
+        report.deliveriesChecked += rows.length;
+        const missing = new Set(await this.presence.withoutLiveJob(QueueName.Delivery, rows.map((r) => jobIdFor.delivery(r.deliveryId))));
+        const now = Date.now();
+        const requests = rows
+          .filter((r) => missing.has(jobIdFor.delivery(r.deliveryId)))
+          .map((r) => ({ tenantId: r.tenantId, deliveryId: r.deliveryId, delayMs: r.nextAttemptAt.getTime() - now }));
+        await this.producer.enqueueDeliveries(requests);
+        report.deliveriesEnqueued += requests.length;
+        if (this.deliveryCursor === null) break;
+      }
+      if (report.fanOutsEnqueued > 0 || report.deliveriesEnqueued > 0) this.logger.warn(report, 'reconciler re-enqueued work missing from the queue');
+      return report;
+    } finally {
+      await this.lease.release(LEASE).catch(() => undefined);
+    }
+  }
+}
