@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { Clock } from '#libs/common';
 import { AdminDeliveryLogRepository } from './admin-delivery-log.repository.js';
 import { DeliveryLogRepository } from './delivery-log.repository.js';
+import { AttemptRecorder } from './attempt-recorder.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { DeliveryService } from './delivery.service.js';
 import { WebhookSender } from './webhook-sender.js';
 
 @Module({
-  providers: [Clock, DeliveryRepository, DeliveryService, WebhookSender, DeliveryLogRepository, AdminDeliveryLogRepository],
+  providers: [Clock, AttemptRecorder, DeliveryRepository, DeliveryService, WebhookSender, DeliveryLogRepository, AdminDeliveryLogRepository],
   exports: [DeliveryService, DeliveryLogRepository, AdminDeliveryLogRepository],
 })
 export class DeliveryModule {}

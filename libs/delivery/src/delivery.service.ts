@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, LOGGER, type Logger } from '#libs/common';
 import { AppConfig } from '#libs/config';
+import { AttemptRecorder } from './attempt-recorder.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { RetryPolicy, type Verdict } from './retry-policy.js';
 import { signatureHeader } from './signing.js';
@@ -17,6 +18,7 @@ export class DeliveryService {
 
   constructor(
     private readonly deliveries: DeliveryRepository,
+    private readonly recorder: AttemptRecorder,
     private readonly sender: WebhookSender,
     private readonly clock: Clock,
     config: AppConfig,
@@ -55,7 +57,7 @@ export class DeliveryService {
     });
     const verdict = this.policy.decide(result, attemptNumber);
     const status = verdict.outcome === 'retry' ? 'pending' : verdict.outcome;
-    const recorded = await this.deliveries.recordAttempt(tenantId, deliveryId, {
+    const recorded = await this.recorder.record(tenantId, deliveryId, {
       attemptNumber,
       startedAt,
       durationMs: result.durationMs,

@@ -7,6 +7,7 @@ import { DELIVERY_BACKOFF, JobName, QueueName, jobIdFor, type JobPayloads } from
 export interface DeliveryJobRequest {
   tenantId: string;
   deliveryId: string;
+  endpointId?: string;
   delayMs?: number;
 }
 
@@ -34,7 +35,7 @@ export class JobProducer {
     if (requests.length === 0) return;
     await this.deliveryQueue.addBulk(
       requests.map((r) => {
-        const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId };
+        const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId, ...(r.endpointId ? { endpointId: r.endpointId } : {}) };
         return { name: JobName.DeliverWebhook, data, opts: this.deliveryJobOptions(r) };
       }),
     );
