@@ -2,6 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { TenantRepository } from './tenant.repository.js';
 import { generateApiKey, hashApiKey } from './api-key.js';
+import { ApiKeyCache } from './api-key-cache.js';
+
+/** How long a successful key lookup is reused: a revoked key is refused at most this long after. */
+export const API_KEY_CACHE_TTL_MS = 1_000;
 
 export interface CreatedTenant {
   id: string;
@@ -12,6 +16,8 @@ export interface CreatedTenant {
 
 @Injectable()
 export class TenantService {
+  private readonly keyCache = new ApiKeyCache(API_KEY_CACHE_TTL_MS, 10_000);
+
   constructor(
     private readonly tenants: TenantRepository,
     private readonly apiKeys: ApiKeyRepository,
@@ -30,6 +36,11 @@ export class TenantService {
   /** The tenant a bearer key belongs to, or null. */
   async authenticate(key: string): Promise<string | null> {
     if (!key.startsWith('whk_') || key.length > 200) return null;
-    return this.apiKeys.findTenantIdByHash(hashApiKey(key));
+    const hash = hashApiKey(key);
+    const cached = this.keyCache.get(hash);
+    if (cached) return cached;
+    const tenantId = await this.apiKeys.findTenantIdByHash(hash);
+    if (tenantId) this.keyCache.set(hash, tenantId);
+    return tenantId;
   }
 }
