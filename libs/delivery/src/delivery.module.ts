@@ -5,10 +5,11 @@ import { DeliveryLogRepository } from './delivery-log.repository.js';
 import { AttemptRecorder } from './attempt-recorder.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { DeliveryService } from './delivery.service.js';
+import { EndpointGate } from './endpoint-gate.js';
 import { WebhookSender } from './webhook-sender.js';
 
 @Module({
-  providers: [Clock, AttemptRecorder, DeliveryRepository, DeliveryService, WebhookSender, DeliveryLogRepository, AdminDeliveryLogRepository],
-  exports: [DeliveryService, DeliveryLogRepository, AdminDeliveryLogRepository],
+  providers: [Clock, AttemptRecorder, DeliveryRepository, DeliveryService, EndpointGate, WebhookSender, DeliveryLogRepository, AdminDeliveryLogRepository],
+  exports: [DeliveryService, EndpointGate, DeliveryLogRepository, AdminDeliveryLogRepository],
 })
 export class DeliveryModule {}
