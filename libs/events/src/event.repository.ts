@@ -48,6 +48,24 @@ export class EventRepository {
     return { event: { id: row.id, type: row.type, createdAt: row.created_at, dataJson: row.data }, created: false };
   }
 
+  /** Inserts many events in one statement. Returns, per input, the stored event, or null where the
+   * idempotency key was taken (the caller resolves those one by one with `insertOrGet`). */
+  async insertMany(batch: ReadonlyArray<{ tenantId: string; event: NewEvent }>): Promise<Array<StoredEvent | null>> {
+    const rows = await this.prisma.rows<{ id: string; type: string; created_at: Date }>(
+      `INSERT INTO events (id, tenant_id, type, data, idempotency_key)
+       SELECT id, tenant_id, type, data::json, idempotency_key
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[]) AS t(id, tenant_id, type, data, idempotency_key)
+       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+       RETURNING id, type, created_at`,
+      [batch.map((b) => b.event.id), batch.map((b) => b.tenantId), batch.map((b) => b.event.type), batch.map((b) => b.event.dataJson), batch.map((b) => b.event.idempotencyKey)],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return batch.map((b) => {
+      const r = byId.get(b.event.id);
+      return r ? { id: r.id, type: r.type, createdAt: r.created_at, dataJson: b.event.dataJson } : null;
+    });
+  }
+
   /** Creates one pending delivery per endpoint subscribed when the event was accepted, and marks the
    * event fanned out, in one statement. Returns the new deliveries (none if already fanned out). */
   async fanOut(tenantId: string, eventId: string, matchingPatterns: string[]): Promise<NewDelivery[]> {

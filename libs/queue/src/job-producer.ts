@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
+import { Batcher } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { DELIVERY_BACKOFF, JobName, QueueName, jobIdFor, type JobPayloads } from './jobs.js';
 
@@ -11,24 +12,41 @@ export interface DeliveryJobRequest {
   delayMs?: number;
 }
 
+type FanOutJob = JobPayloads[JobName.FanOutEvent];
+
+const FAN_OUT_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+};
+
 /** The only way work reaches Redis. Every option a job runs with is set here. */
 @Injectable()
 export class JobProducer {
+  /** Concurrent dispatches share one pipelined addBulk (see Batcher); each still waits for its own job. */
+  private readonly fanOuts: Batcher<FanOutJob, void>;
+
   constructor(
     @InjectQueue(QueueName.FanOut) private readonly fanOutQueue: Queue,
     @InjectQueue(QueueName.Delivery) private readonly deliveryQueue: Queue,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    const job = (data: FanOutJob) => ({ name: JobName.FanOutEvent, data, opts: { ...FAN_OUT_JOB_OPTIONS, jobId: jobIdFor.fanOut(data.eventId) } });
+    this.fanOuts = new Batcher<FanOutJob, void>({
+      maxBatch: 200,
+      maxInFlight: 4,
+      key: (d) => d.eventId,
+      runOne: async (d) => void (await this.fanOutQueue.add(JobName.FanOutEvent, d, job(d).opts)),
+      runMany: async (batch) => {
+        await this.fanOutQueue.addBulk(batch.map(job));
+        return batch.map(() => undefined);
+      },
+    });
+  }
 
   async enqueueFanOut(tenantId: string, eventId: string): Promise<void> {
-    const data: JobPayloads[JobName.FanOutEvent] = { tenantId, eventId };
-    await this.fanOutQueue.add(JobName.FanOutEvent, data, {
-      jobId: jobIdFor.fanOut(eventId),
-      attempts: 10,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: true,
-      removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
-    });
+    await this.fanOuts.submit({ tenantId, eventId });
   }
 
   async enqueueDeliveries(requests: readonly DeliveryJobRequest[]): Promise<void> {
