@@ -69,7 +69,11 @@ try {
     log(`${name}...`);
     platform.rss.mark();
     const t = performance.now();
-    results[name] = { ...(await SCENARIOS[name](ctx)), wallSeconds: Math.round((performance.now() - t) / 100) / 10, peakRssMb: platform.rss.mark() };
+    const cpu0 = platform.cpu();
+    const result = await SCENARIOS[name](ctx);
+    const cpu1 = platform.cpu();
+    const cpuSeconds = { api: round2(cpu1.api - cpu0.api), worker: round2(cpu1.worker - cpu0.worker) };
+    results[name] = { ...result, wallSeconds: Math.round((performance.now() - t) / 100) / 10, peakRssMb: platform.rss.mark(), cpuSeconds, ...cpuPerItem(result, cpuSeconds) };
     log(`${name}: ${JSON.stringify(results[name])}`);
   }
   platform.rss.sample();
@@ -91,6 +95,17 @@ if (failed) {
   process.exit(1);
 }
 process.exit(0);
+
+function round2(v: number): number {
+  return Math.round(v * 100) / 100;
+}
+
+/** CPU ms per delivery (or per request) in the API and the worker: comparable across runs on a busy machine. */
+function cpuPerItem(result: Record<string, any>, cpu: { api: number; worker: number }) {
+  const items = result.distinctDeliveries ?? result.deliveries ?? result.requests ?? result.started;
+  if (!items) return {};
+  return { cpuMsPerItem: { api: round2((cpu.api * 1000) / items), worker: round2((cpu.worker * 1000) / items) } };
+}
 
 interface Check {
   scenario: string;

@@ -42,6 +42,18 @@ function rssKb(pid: number | undefined): number {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far; on a shared machine, CPU per delivery is
+ * the figure that other load disturbs least. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Peak RSS of the API and worker, sampled every 200 ms; `mark` starts a new per-scenario window. */
 export class RssSampler {
   peakMb = { api: 0, worker: 0 };
@@ -187,6 +199,11 @@ export class BenchPlatform {
     this.dbName = `${opts.namePrefix}bench_${id}`;
     this.queuePrefix = `${opts.namePrefix}bench_${id}`;
     this.rss = new RssSampler(() => ({ api: this.api?.pid, worker: this.worker?.pid }));
+  }
+
+  /** CPU seconds used so far by the API and by the worker. */
+  cpu(): { api: number; worker: number } {
+    return { api: cpuSeconds(this.api?.pid), worker: cpuSeconds(this.worker?.pid) };
   }
 
   get dbUrl(): string {

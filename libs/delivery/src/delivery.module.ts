@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { Clock } from '#libs/common';
 import { AdminDeliveryLogRepository } from './admin-delivery-log.repository.js';
 import { DeliveryLogRepository } from './delivery-log.repository.js';
+import { AttemptLoader } from './attempt-loader.js';
 import { AttemptRecorder } from './attempt-recorder.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { DeliveryService } from './delivery.service.js';
@@ -9,7 +10,7 @@ import { EndpointGate } from './endpoint-gate.js';
 import { WebhookSender } from './webhook-sender.js';
 
 @Module({
-  providers: [Clock, AttemptRecorder, DeliveryRepository, DeliveryService, EndpointGate, WebhookSender, DeliveryLogRepository, AdminDeliveryLogRepository],
+  providers: [Clock, AttemptLoader, AttemptRecorder, DeliveryRepository, DeliveryService, EndpointGate, WebhookSender, DeliveryLogRepository, AdminDeliveryLogRepository],
   exports: [DeliveryService, EndpointGate, DeliveryLogRepository, AdminDeliveryLogRepository],
 })
 export class DeliveryModule {}

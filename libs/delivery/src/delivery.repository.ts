@@ -37,18 +37,24 @@ export class DeliveryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async loadForAttempt(tenantId: string, deliveryId: string): Promise<AttemptContext | null> {
+    return (await this.loadManyForAttempt([{ tenantId, deliveryId }]))[0] ?? null;
+  }
+
+  /** `loadForAttempt` for many deliveries in one round trip; answers line up with the keys. */
+  async loadManyForAttempt(keys: ReadonlyArray<{ tenantId: string; deliveryId: string }>): Promise<Array<AttemptContext | null>> {
     const rows = await this.prisma.rows<AttemptContext>(
       `SELECT d.id AS "deliveryId", d.tenant_id AS "tenantId", d.status::text AS status, d.attempt_count AS "attemptCount",
               e.id AS "endpointId", e.url AS "endpointUrl", e.secret AS "endpointSecret",
               (e.status = 'active' AND e.deleted_at IS NULL) AS "endpointActive",
               ev.id AS "eventId", ev.type AS "eventType", ev.created_at AS "eventCreatedAt", ev.data::text AS "eventDataJson"
-       FROM deliveries d
+       FROM unnest($1::uuid[], $2::uuid[]) AS k(id, tenant_id)
+       JOIN deliveries d ON d.id = k.id AND d.tenant_id = k.tenant_id
        JOIN endpoints e ON e.id = d.endpoint_id
-       JOIN events ev ON ev.id = d.event_id
-       WHERE d.id = $1::uuid AND d.tenant_id = $2::uuid`,
-      [deliveryId, tenantId],
+       JOIN events ev ON ev.id = d.event_id`,
+      [keys.map((k) => k.deliveryId), keys.map((k) => k.tenantId)],
     );
-    return rows[0] ?? null;
+    const byId = new Map(rows.map((r) => [r.deliveryId, r]));
+    return keys.map((k) => byId.get(k.deliveryId) ?? null);
   }
 
   /** Writes the attempt row and moves the delivery on, in one statement. Guarded by the attempt

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, LOGGER, type Logger } from '#libs/common';
 import { AppConfig } from '#libs/config';
+import { AttemptLoader } from './attempt-loader.js';
 import { AttemptRecorder } from './attempt-recorder.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { RetryPolicy, type Verdict } from './retry-policy.js';
@@ -18,6 +19,7 @@ export class DeliveryService {
 
   constructor(
     private readonly deliveries: DeliveryRepository,
+    private readonly loader: AttemptLoader,
     private readonly recorder: AttemptRecorder,
     private readonly sender: WebhookSender,
     private readonly clock: Clock,
@@ -30,7 +32,7 @@ export class DeliveryService {
   /** Makes the next attempt of a delivery and records it. Safe to call again for the same
    * delivery: a finished delivery is skipped, and the attempt count guards the write. */
   async attempt(tenantId: string, deliveryId: string): Promise<AttemptOutcome> {
-    const ctx = await this.deliveries.loadForAttempt(tenantId, deliveryId);
+    const ctx = await this.loader.load(tenantId, deliveryId);
     if (!ctx) return { outcome: 'skipped', reason: 'delivery not found' };
     if (ctx.status !== 'pending') return { outcome: 'skipped', reason: `delivery already ${ctx.status}` };
     if (!ctx.endpointActive) {
