@@ -34,7 +34,8 @@ const platform = new BenchPlatform({
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   namePrefix: process.env.BENCH_NAME_PREFIX ?? '',
   templateDb: process.env.BENCH_TEMPLATE_DB || undefined,
-  env: {},
+  // BENCH_APP_<NAME>=value sets <NAME> for the API and worker, e.g. BENCH_APP_WORKER_CONCURRENCY=200.
+  env: Object.fromEntries(Object.entries(process.env).flatMap(([k, v]) => (k.startsWith('BENCH_APP_') && v !== undefined ? [[k.slice('BENCH_APP_'.length), v]] : []))),
 });
 let receiver: ReceiverProcess | undefined;
 let stopping: Promise<void> | undefined;
