@@ -14,6 +14,9 @@ export interface DeliveryJobRequest {
 
 type FanOutJob = JobPayloads[JobName.FanOutEvent];
 
+/** Delivery jobs per addBulk. */
+export const DELIVERY_ENQUEUE_CHUNK = 200;
+
 const FAN_OUT_JOB_OPTIONS: JobsOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
@@ -49,14 +52,16 @@ export class JobProducer {
     await this.fanOuts.submit({ tenantId, eventId });
   }
 
+  /** In chunks, one after another: a 1,000-endpoint fan-out never holds 1,000 jobs in one pipeline. */
   async enqueueDeliveries(requests: readonly DeliveryJobRequest[]): Promise<void> {
-    if (requests.length === 0) return;
-    await this.deliveryQueue.addBulk(
-      requests.map((r) => {
-        const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId, ...(r.endpointId ? { endpointId: r.endpointId } : {}) };
-        return { name: JobName.DeliverWebhook, data, opts: this.deliveryJobOptions(r) };
-      }),
-    );
+    for (let i = 0; i < requests.length; i += DELIVERY_ENQUEUE_CHUNK) {
+      await this.deliveryQueue.addBulk(
+        requests.slice(i, i + DELIVERY_ENQUEUE_CHUNK).map((r) => {
+          const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId, ...(r.endpointId ? { endpointId: r.endpointId } : {}) };
+          return { name: JobName.DeliverWebhook, data, opts: this.deliveryJobOptions(r) };
+        }),
+      );
+    }
   }
 
   private deliveryJobOptions(r: DeliveryJobRequest): JobsOptions {
