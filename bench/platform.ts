@@ -154,8 +154,13 @@ export class ReceiverProcess {
   }
 }
 
-function startApp(script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+/** Starts an app with the node flags production uses: the `start:api` / `start:worker` script of
+ * package.json (`node <flags> <main.js>`), run without npm in between so the pid is the app's. */
+function startApp(script: 'start:api' | 'start:worker', env: Record<string, string>): ChildProcess {
+  const command = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts[script]!;
+  const [node, ...args] = command.split(/\s+/);
+  if (node !== 'node') throw new Error(`package.json ${script} must be a plain node command, got: ${command}`);
+  return spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 async function waitHealthy(url: string, child: ChildProcess, what: string): Promise<void> {
@@ -226,8 +231,8 @@ export class BenchPlatform {
       WORKER_PORT: String(workerPort),
       ...this.opts.env,
     };
-    this.api = startApp('dist/apps/api/src/main.js', env);
-    this.worker = startApp('dist/apps/worker/src/main.js', env);
+    this.api = startApp('start:api', env);
+    this.worker = startApp('start:worker', env);
     this.apiUrl = `http://127.0.0.1:${apiPort}`;
     this.admin = new ApiClient(this.apiUrl, ADMIN_KEY);
     await Promise.all([waitHealthy(`${this.apiUrl}/health`, this.api, 'api'), waitHealthy(`http://127.0.0.1:${workerPort}/health`, this.worker, 'worker')]);
