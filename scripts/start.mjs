@@ -173,8 +173,9 @@ async function build() {
 /** Runs the API and the worker until both have exited. A failure of either stops the other. */
 function runPlatform() {
   const processes = [
-    { name: 'api', main: 'dist/apps/api/src/main.js' },
-    { name: 'worker', main: 'dist/apps/worker/src/main.js' },
+    { name: 'api', main: 'dist/apps/api/src/main.js', nodeArgs: [] },
+    // The same heap cap as `npm run start:worker` (see bench/README.md: it keeps the worker's RSS bounded).
+    { name: 'worker', main: 'dist/apps/worker/src/main.js', nodeArgs: ['--max-old-space-size=192'] },
   ];
   let stopping = null;
   let failed = false;
@@ -186,7 +187,7 @@ function runPlatform() {
 
   for (const p of processes) {
     // Own process group: a terminal's Ctrl-C reaches only this script, which forwards it once.
-    p.child = spawn(process.execPath, ['--enable-source-maps', p.main], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    p.child = spawn(process.execPath, ['--enable-source-maps', ...p.nodeArgs, p.main], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const prefix = prefixFor(p.name);
     pipeLines(p.child.stdout, prefix, process.stdout);
     pipeLines(p.child.stderr, prefix, process.stderr);

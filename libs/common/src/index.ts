@@ -4,3 +4,4 @@ export * from './logger.js';
 export * from './clock.js';
 export * from './logger.module.js';
 export * from './pagination.js';
+export * from './batcher.js';

@@ -18,6 +18,8 @@ export class AppConfig {
   readonly deliveryTimeoutMs: number;
   readonly queuePrefix: string;
   readonly workerConcurrency: number;
+  /** Attempts in flight to one endpoint per worker process: a slow endpoint's share of the slots. */
+  readonly endpointConcurrency: number;
   readonly reconcileIntervalMs: number;
   readonly logLevel: string;
   /** Which destination addresses webhooks may reach (ALLOWED_TARGET_CIDRS, ALLOW_PRIVATE_TARGETS). */
@@ -41,6 +43,7 @@ export class AppConfig {
     this.deliveryTimeoutMs = env.DELIVERY_TIMEOUT_MS;
     this.queuePrefix = env.QUEUE_PREFIX;
     this.workerConcurrency = env.WORKER_CONCURRENCY;
+    this.endpointConcurrency = env.ENDPOINT_CONCURRENCY;
     this.reconcileIntervalMs = env.RECONCILE_INTERVAL_MS;
     this.logLevel = env.LOG_LEVEL;
     this.targetPolicy = new TargetPolicy({ allowedCidrs: splitCidrList(env.ALLOWED_TARGET_CIDRS), allowPrivate: env.ALLOW_PRIVATE_TARGETS });

@@ -94,6 +94,12 @@ export class EnvDto {
   WORKER_CONCURRENCY: number = 100;
 
   @Transform(toInt)
+  @IsInt({ message: 'ENDPOINT_CONCURRENCY must be a whole number' })
+  @Min(1)
+  @Max(2000)
+  ENDPOINT_CONCURRENCY: number = 25;
+
+  @Transform(toInt)
   @IsInt({ message: 'RECONCILE_INTERVAL_MS must be a whole number of milliseconds' })
   @Min(100)
   RECONCILE_INTERVAL_MS: number = 30_000;

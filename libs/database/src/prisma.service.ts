@@ -27,6 +27,13 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
     }
   }
 
+  /** Hot paths only: a parameterised statement straight on the pg pool. Prisma's raw queries cost
+   * about five times the CPU per statement (measured: 0.35 ms against 0.07 ms), which on the
+   * dispatch and delivery paths is most of the process's work. */
+  async rows<T>(text: string, values: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(text, values)).rows as T[];
+  }
+
   async isUp(): Promise<boolean> {
     try {
       await this.$queryRaw`SELECT 1`;

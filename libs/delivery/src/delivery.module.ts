@@ -3,12 +3,26 @@ import { Clock } from '#libs/common';
 import { EndpointSecretCipher } from '#libs/endpoints';
 import { AdminDeliveryLogRepository } from './admin-delivery-log.repository.js';
 import { DeliveryLogRepository } from './delivery-log.repository.js';
+import { AttemptLoader } from './attempt-loader.js';
+import { AttemptRecorder } from './attempt-recorder.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { DeliveryService } from './delivery.service.js';
+import { EndpointGate } from './endpoint-gate.js';
 import { WebhookSender } from './webhook-sender.js';
 
 @Module({
-  providers: [Clock, EndpointSecretCipher, DeliveryRepository, DeliveryService, WebhookSender, DeliveryLogRepository, AdminDeliveryLogRepository],
-  exports: [DeliveryService, DeliveryLogRepository, AdminDeliveryLogRepository],
+  providers: [
+    Clock,
+    EndpointSecretCipher,
+    AttemptLoader,
+    AttemptRecorder,
+    DeliveryRepository,
+    DeliveryService,
+    EndpointGate,
+    WebhookSender,
+    DeliveryLogRepository,
+    AdminDeliveryLogRepository,
+  ],
+  exports: [DeliveryService, EndpointGate, DeliveryLogRepository, AdminDeliveryLogRepository],
 })
 export class DeliveryModule {}

@@ -3,6 +3,8 @@ import { Clock, LOGGER, type Logger } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { EndpointSecretCipher } from '#libs/endpoints';
 import { RateLimitStore } from '#libs/queue';
+import { AttemptLoader } from './attempt-loader.js';
+import { AttemptRecorder } from './attempt-recorder.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { redactEcho, sensitiveOutgoing } from './redact-echo.js';
 import { RetryPolicy, type Verdict } from './retry-policy.js';
@@ -21,6 +23,8 @@ export class DeliveryService {
 
   constructor(
     private readonly deliveries: DeliveryRepository,
+    private readonly loader: AttemptLoader,
+    private readonly recorder: AttemptRecorder,
     private readonly sender: WebhookSender,
     private readonly clock: Clock,
     config: AppConfig,
@@ -34,7 +38,7 @@ export class DeliveryService {
   /** Makes the next attempt of a delivery and records it. Safe to call again for the same
    * delivery: a finished delivery is skipped, and the attempt count guards the write. */
   async attempt(tenantId: string, deliveryId: string): Promise<AttemptOutcome> {
-    const ctx = await this.deliveries.loadForAttempt(tenantId, deliveryId);
+    const ctx = await this.loader.load(tenantId, deliveryId);
     if (!ctx) return { outcome: 'skipped', reason: 'delivery not found' };
     if (ctx.status !== 'pending') return { outcome: 'skipped', reason: `delivery already ${ctx.status}` };
     if (!ctx.endpointActive) {
@@ -68,7 +72,7 @@ export class DeliveryService {
     });
     const verdict = this.policy.decide(result, attemptNumber);
     const status = verdict.outcome === 'retry' ? 'pending' : verdict.outcome;
-    const recorded = await this.deliveries.recordAttempt(tenantId, deliveryId, {
+    const recorded = await this.recorder.record(tenantId, deliveryId, {
       attemptNumber,
       startedAt,
       durationMs: result.durationMs,

@@ -10,3 +10,4 @@ export * from './delivery-log.repository.js';
 export * from './admin-delivery-log.repository.js';
 export * from './delivery.module.js';
 export * from './retry-later.error.js';
+export * from './endpoint-gate.js';

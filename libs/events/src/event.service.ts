@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, LOGGER, ServiceUnavailableError, uuidv7, type Logger } from '#libs/common';
 import { isDatabaseUnavailable } from '#libs/database';
 import { JobProducer } from '#libs/queue';
-import { EventRepository, type StoredEvent } from './event.repository.js';
+import type { StoredEvent } from './event.repository.js';
+import { EventWriter } from './event-writer.js';
 
 
 export interface DispatchInput {
@@ -20,7 +21,7 @@ export interface DispatchResult {
 @Injectable()
 export class EventService {
   constructor(
-    private readonly events: EventRepository,
+    private readonly events: EventWriter,
     private readonly producer: JobProducer,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EventRepository } from './event.repository.js';
 import { EventService } from './event.service.js';
+import { EventWriter } from './event-writer.js';
 import { FanOutService } from './fan-out.service.js';
 
-@Module({ providers: [EventRepository, EventService, FanOutService], exports: [EventService, FanOutService] })
+@Module({ providers: [EventRepository, EventWriter, EventService, FanOutService], exports: [EventService, FanOutService] })
 export class EventsModule {}

@@ -13,11 +13,11 @@ export class FanOutService {
   /** Creates the event's deliveries and enqueues them. Safe to run again: a second run creates
    * nothing and re-enqueues what is still pending (job ids make that a no-op when queued). */
   async fanOut(tenantId: string, eventId: string): Promise<number> {
-    const type = await this.events.findType(tenantId, eventId);
-    if (type === null) return 0;
-    let deliveryIds = await this.events.fanOut(tenantId, eventId, patternsMatching(type));
-    if (deliveryIds.length === 0) deliveryIds = await this.events.pendingDeliveryIds(tenantId, eventId);
-    await this.producer.enqueueDeliveries(deliveryIds.map((deliveryId) => ({ tenantId, deliveryId })));
-    return deliveryIds.length;
+    const event = await this.events.findForFanOut(tenantId, eventId);
+    if (event === null) return 0;
+    // Only a re-run (the event already fanned out) looks for pending deliveries to enqueue again.
+    const deliveries = event.fannedOut ? await this.events.pendingDeliveries(tenantId, eventId) : await this.events.fanOut(tenantId, eventId, patternsMatching(event.type));
+    await this.producer.enqueueDeliveries(deliveries.map((d) => ({ tenantId, ...d })));
+    return deliveries.length;
   }
 }

@@ -8,3 +8,4 @@ export * from './rate-limit-store.js';
 export * from './job-presence.js';
 export * from './redis-lease.js';
 export * from './worker-options.js';
+export * from './key-revocation-channel.js';

@@ -12,7 +12,9 @@ export enum JobName {
 
 export interface JobPayloads {
   [JobName.FanOutEvent]: { tenantId: string; eventId: string };
-  [JobName.DeliverWebhook]: { tenantId: string; deliveryId: string };
+  /** `endpointId` lets the worker apply the per-endpoint cap before loading anything; jobs made
+   * without it are capped once the delivery is loaded. */
+  [JobName.DeliverWebhook]: { tenantId: string; deliveryId: string; endpointId?: string };
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {

@@ -6,6 +6,7 @@ import { JobProducer } from './job-producer.js';
 import { redisOptionsFromUrl } from './redis-options.js';
 import { RedisHealth } from './redis-health.js';
 import { RateLimitStore } from './rate-limit-store.js';
+import { KeyRevocationChannel } from './key-revocation-channel.js';
 import { JobPresence } from './job-presence.js';
 import { RedisLease } from './redis-lease.js';
 import { QueueErrorListener } from './queue-error-listener.js';
@@ -33,8 +34,8 @@ export class QueueModule {
         }),
         ...Object.values(QueueName).map((name) => BullModule.registerQueue({ name })),
       ],
-      providers: [JobProducer, RedisHealth, RateLimitStore, JobPresence, RedisLease, QueueErrorListener],
-      exports: [BullModule, JobProducer, RedisHealth, RateLimitStore, JobPresence, RedisLease],
+      providers: [JobProducer, RedisHealth, RateLimitStore, JobPresence, RedisLease, QueueErrorListener, KeyRevocationChannel],
+      exports: [BullModule, JobProducer, RedisHealth, RateLimitStore, JobPresence, RedisLease, KeyRevocationChannel],
     };
   }
 }

@@ -67,7 +67,7 @@ export class ReconcilerService {
         const now = Date.now();
         const requests = rows
           .filter((r) => missing.has(jobIdFor.delivery(r.deliveryId)))
-          .map((r) => ({ tenantId: r.tenantId, deliveryId: r.deliveryId, delayMs: r.nextAttemptAt.getTime() - now }));
+          .map((r) => ({ tenantId: r.tenantId, deliveryId: r.deliveryId, endpointId: r.endpointId, delayMs: r.nextAttemptAt.getTime() - now }));
         await this.producer.enqueueDeliveries(requests);
         report.deliveriesEnqueued += requests.length;
         if (this.deliveryCursor === null) break;

@@ -9,8 +9,12 @@ export class ApiKeyRepository {
 
   /** The authentication lookup: from a key's hash to its tenant. Revoked keys do not match. */
   async findByHash(hash: string): Promise<{ tenantId: string; keyHash: string } | null> {
-    const row = await this.prisma.apiKey.findUnique({ where: { keyHash: hash }, select: { tenantId: true, keyHash: true, revokedAt: true } });
-    return row && !row.revokedAt ? row : null;
+    // On the pool, not Prisma: this runs for every API request (see PrismaService.rows).
+    const rows = await this.prisma.rows<{ tenant_id: string; key_hash: string }>(
+      'SELECT tenant_id, key_hash FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+      [hash],
+    );
+    return rows[0] ? { tenantId: rows[0].tenant_id, keyHash: rows[0].key_hash } : null;
   }
 
   create(tenantId: string, name: string | null, key: GeneratedApiKey): Promise<ApiKey> {
@@ -26,8 +30,12 @@ export class ApiKeyRepository {
   }
 
   /** Revokes a live key; false if this tenant has no such live key. */
-  async revoke(tenantId: string, id: string): Promise<boolean> {
-    const { count } = await this.prisma.apiKey.updateMany({ where: { id, tenantId, revokedAt: null }, data: { revokedAt: new Date() } });
-    return count > 0;
+  /** Revokes a live key; its hash (to drop it from lookup caches), or null if this tenant has no such live key. */
+  async revoke(tenantId: string, id: string): Promise<string | null> {
+    const rows = await this.prisma.rows<{ key_hash: string }>(
+      'UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING key_hash',
+      [id, tenantId],
+    );
+    return rows[0]?.key_hash ?? null;
   }
 }

@@ -5,6 +5,11 @@ import type { ApiKey } from '#libs/database';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { TenantRepository } from './tenant.repository.js';
 import { generateApiKey, hashApiKey } from './api-key.js';
+import { ApiKeyCache } from './api-key-cache.js';
+import { KeyRevocationChannel } from '#libs/queue';
+
+/** How long a successful key lookup is reused: a revoked key is refused at most this long after. */
+export const API_KEY_CACHE_TTL_MS = 1_000;
 
 /** What a tenant may see of its keys: never the key or its hash, only the visible prefix. */
 export interface ApiKeyView {
@@ -28,10 +33,15 @@ export interface CreatedTenant {
 
 @Injectable()
 export class TenantService {
+  private readonly keyCache = new ApiKeyCache(API_KEY_CACHE_TTL_MS, 10_000);
+
   constructor(
     private readonly tenants: TenantRepository,
     private readonly apiKeys: ApiKeyRepository,
-  ) {}
+    private readonly revocations: KeyRevocationChannel,
+  ) {
+    revocations.onRevoked((hash) => this.keyCache.delete(hash));
+  }
 
   async create(name: string): Promise<CreatedTenant> {
     const key = generateApiKey();
@@ -48,9 +58,13 @@ export class TenantService {
   async authenticate(key: string): Promise<string | null> {
     if (!key.startsWith('whk_') || key.length > 200) return null;
     const hash = hashApiKey(key);
+    const cached = this.keyCache.get(hash);
+    if (cached) return cached;
     const row = await this.apiKeys.findByHash(hash);
     if (!row || row.keyHash.length !== hash.length) return null;
-    return timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(hash)) ? row.tenantId : null;
+    if (!timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(hash))) return null;
+    this.keyCache.set(hash, row.tenantId);
+    return row.tenantId;
   }
 
   /** A new API key for the tenant; the key is returned here and never again. */
@@ -63,8 +77,12 @@ export class TenantService {
     return (await this.apiKeys.list(tenantId, limit, beforeId)).map(toApiKeyView);
   }
 
-  /** Takes effect on the next request: authentication reads the key's row every time. */
+  /** Takes effect on the next request, on every API instance: the key leaves this instance's
+   * lookup cache now and the others' as soon as they hear of it (the cache TTL bounds a missed message). */
   async revokeApiKey(tenantId: string, id: string): Promise<void> {
-    if (!(await this.apiKeys.revoke(tenantId, id))) throw new NotFoundError('api key');
+    const hash = await this.apiKeys.revoke(tenantId, id);
+    if (!hash) throw new NotFoundError('api key');
+    this.keyCache.delete(hash);
+    await this.revocations.publish(hash);
   }
 }

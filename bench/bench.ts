@@ -1,0 +1,164 @@
+// `npm run bench`: builds, starts the API, worker and receiver as separate processes, runs the
+// scenarios one after another, prints a table and writes bench/results/latest.json. See bench/README.md.
+//   --scale <x>       multiply event counts and durations (default 1; --quick = 0.1)
+//   --only <a,b>      run only these scenarios (limit, throughput, fanOut, dispatchApi, latency, noisyNeighbour)
+//   --out <file>      where to write the JSON (default bench/results/latest.json)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BenchPlatform, ReceiverProcess, ROOT } from './platform.js';
+import { dispatchApi, fanOut, latency, limit, noisyNeighbour, throughput, type BenchContext } from './scenarios.js';
+
+const SCENARIOS = { limit, throughput, fanOut, dispatchApi, latency, noisyNeighbour } as const;
+type ScenarioName = keyof typeof SCENARIOS;
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+const scale = values.scale ? Number(values.scale) : values.quick ? 0.1 : 1;
+if (!(scale > 0)) throw new Error('--scale must be a positive number');
+const only = values.only ? (values.only.split(',').map((s) => s.trim()) as ScenarioName[]) : (Object.keys(SCENARIOS) as ScenarioName[]);
+for (const name of only) if (!(name in SCENARIOS)) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+const outFile = values.out ?? join(ROOT, 'bench/results/latest.json');
+
+const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+const platform = new BenchPlatform({
+  pgBase: process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432',
+  redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  namePrefix: process.env.BENCH_NAME_PREFIX ?? '',
+  templateDb: process.env.BENCH_TEMPLATE_DB || undefined,
+  // BENCH_APP_<NAME>=value sets <NAME> for the API and worker, e.g. BENCH_APP_WORKER_CONCURRENCY=200.
+  env: Object.fromEntries(Object.entries(process.env).flatMap(([k, v]) => (k.startsWith('BENCH_APP_') && v !== undefined ? [[k.slice('BENCH_APP_'.length), v]] : []))),
+});
+let receiver: ReceiverProcess | undefined;
+let stopping: Promise<void> | undefined;
+
+/** Releases hanging requests first so the worker's in-flight attempts end, then stops everything. */
+function teardown(): Promise<void> {
+  stopping ??= (async () => {
+    await receiver?.release().catch(() => undefined);
+    await platform.stop().catch((err: unknown) => log(`cleanup failed: ${(err as Error).message}`));
+    await receiver?.stop().catch(() => undefined);
+  })();
+  return stopping;
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    log(`${sig}: cleaning up`);
+    void teardown().finally(() => process.exit(130));
+  });
+}
+process.once('exit', () => platform.killNow());
+
+const started = new Date();
+const results: Record<string, any> = {};
+const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100), node: process.version };
+let failed: unknown;
+try {
+  receiver = await ReceiverProcess.start();
+  log(`starting api and worker (database ${platform.dbName})`);
+  await platform.start();
+  const ctx: BenchContext = { platform, receiver, scale, log, results };
+  for (const name of only) {
+    log(`${name}...`);
+    platform.rss.mark();
+    const t = performance.now();
+    const cpu0 = platform.cpu();
+    const result = await SCENARIOS[name](ctx);
+    const cpu1 = platform.cpu();
+    const cpuSeconds = { api: round2(cpu1.api - cpu0.api), worker: round2(cpu1.worker - cpu0.worker) };
+    results[name] = { ...result, wallSeconds: Math.round((performance.now() - t) / 100) / 10, peakRssMb: platform.rss.mark(), cpuSeconds, ...cpuPerItem(result, cpuSeconds) };
+    log(`${name}: ${JSON.stringify(results[name])}`);
+  }
+  platform.rss.sample();
+  results.memory = { peakRssMb: { api: Math.round(platform.rss.peakMb.api), worker: Math.round(platform.rss.peakMb.worker) } };
+} catch (err) {
+  failed = err;
+} finally {
+  await teardown();
+}
+
+const checks = targetChecks(results);
+const report = { startedAt: started.toISOString(), scale, scenarios: only, machine, loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100), results, checks, error: failed ? String((failed as Error).stack ?? failed) : undefined };
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, JSON.stringify(report, null, 2) + '\n');
+printTable(checks);
+console.log(`\nscale ${scale}; ${machine.cpus} cpus, load average ${machine.loadAverageAtStart.join(' ')} at start; results in ${outFile}`);
+if (failed) {
+  console.error(failed);
+  process.exit(1);
+}
+process.exit(0);
+
+function round2(v: number): number {
+  return Math.round(v * 100) / 100;
+}
+
+/** CPU ms per delivery (or per request) in the API and the worker: comparable across runs on a busy machine. */
+function cpuPerItem(result: Record<string, any>, cpu: { api: number; worker: number }) {
+  const items = result.distinctDeliveries ?? result.deliveries ?? result.requests ?? result.started;
+  if (!items) return {};
+  return { cpuMsPerItem: { api: round2((cpu.api * 1000) / items), worker: round2((cpu.worker * 1000) / items) } };
+}
+
+interface Check {
+  scenario: string;
+  metric: string;
+  value: string;
+  target: string;
+  pass: boolean | null;
+}
+
+function targetChecks(r: Record<string, any>): Check[] {
+  const out: Check[] = [];
+  const add = (scenario: string, metric: string, value: unknown, target = '', pass: boolean | null = null) =>
+    out.push({ scenario, metric, value: value === undefined || value === null ? '-' : String(value), target, pass });
+  if (r.limit) add('1 limit', 'signed POSTs/s (c=100)', r.limit.perSecond);
+  if (r.throughput) {
+    const t = r.throughput;
+    add('2 throughput', 'deliveries/s end to end', t.perSecond);
+    add('2 throughput', 'ratio to limit', t.ratioToLimit, '>= 0.40', t.ratioToLimit === null ? null : t.ratioToLimit >= 0.4);
+    add('2 throughput', 'attempts logged / received', `${t.attemptsLogged} / ${t.received}`, 'all', t.allAttemptsLogged);
+  }
+  if (r.fanOut) {
+    const f = r.fanOut;
+    add('3 fan-out', `${f.events} x ${f.endpoints} complete in s`, f.complete ? f.seconds : `incomplete (${f.received})`, '<= 40 s (100 x 1000)', f.complete && f.seconds <= 40);
+  }
+  if (r.dispatchApi) {
+    const d = r.dispatchApi;
+    add('4 dispatch API', 'requests/s (c=50)', d.perSecond, '>= 2000', d.perSecond >= 2000);
+    add('4 dispatch API', 'p50 / p99 ms', `${d.latencyMs.p50} / ${d.latencyMs.p99}`, 'p99 < 50', d.latencyMs.p99 < 50);
+  }
+  if (r.latency) {
+    const l = r.latency.latencyMs;
+    add('5 latency', 'p50 / p95 / p99 ms at 500/s', `${l.p50} / ${l.p95} / ${l.p99}`, 'p50 < 20, p99 < 100', r.latency.complete && l.p50 < 20 && l.p99 < 100);
+  }
+  if (r.noisyNeighbour) {
+    const n = r.noisyNeighbour;
+    const h = n.healthyLatencyMs;
+    add('6 noisy neighbour', 'healthy p50 / p95 / p99 ms', `${h.p50} / ${h.p95} / ${h.p99}`, '', null);
+    add('6 noisy neighbour', 'healthy p99 / scenario 5 p99', n.p99RatioToLatencyScenario, '<= 2', n.p99RatioToLatencyScenario === null ? null : n.complete && n.p99RatioToLatencyScenario <= 2);
+  }
+  if (r.memory) {
+    add('7 memory', 'peak RSS api MB', r.memory.peakRssMb.api);
+    add('7 memory', 'peak RSS worker MB', r.memory.peakRssMb.worker, '< 300', r.memory.peakRssMb.worker < 300);
+  }
+  return out;
+}
+
+function printTable(rows: Check[]): void {
+  const cells = rows.map((c) => [c.scenario, c.metric, c.value, c.target, c.pass === null ? '' : c.pass ? 'pass' : 'FAIL']);
+  const head = ['scenario', 'metric', 'value', 'target', ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ');
+  console.log('\n' + line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const c of cells) console.log(line(c));
+}

@@ -1,0 +1,290 @@
+// The system under test, as production runs it: the built API and worker as child processes on a
+// database and BullMQ prefix of their own, plus the receiver in a third process.
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { request } from 'undici';
+import { ApiClient } from '../test/support/http-client.js';
+import { deleteRedisPrefix } from '../test/support/test-env.js';
+import type { GroupStats, ReceiverCommand } from './receiver.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
+
+export interface PlatformOptions {
+  pgBase: string;
+  redisUrl: string;
+  /** Database and BullMQ prefix start with this (the test runner's run id, so its cleanup finds them). */
+  namePrefix: string;
+  /** Copy this migrated database instead of migrating a new one. */
+  templateDb?: string;
+  env: Record<string, string>;
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+function rssKb(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far; on a shared machine, CPU per delivery is
+ * the figure that other load disturbs least. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Peak RSS of the API and worker, sampled every 200 ms; `mark` starts a new per-scenario window. */
+export class RssSampler {
+  peakMb = { api: 0, worker: 0 };
+  windowMb = { api: 0, worker: 0 };
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly pids: () => { api?: number; worker?: number }) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.sample(), 200);
+    this.timer.unref();
+  }
+  sample(): void {
+    const { api, worker } = this.pids();
+    const a = rssKb(api) / 1024;
+    const w = rssKb(worker) / 1024;
+    this.peakMb = { api: Math.max(this.peakMb.api, a), worker: Math.max(this.peakMb.worker, w) };
+    this.windowMb = { api: Math.max(this.windowMb.api, a), worker: Math.max(this.windowMb.worker, w) };
+  }
+  mark(): { api: number; worker: number } {
+    this.sample();
+    const w = { api: Math.round(this.windowMb.api), worker: Math.round(this.windowMb.worker) };
+    this.windowMb = { api: 0, worker: 0 };
+    return w;
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/** The receiver process, driven over IPC. */
+export class ReceiverProcess {
+  private nextId = 1;
+  private readonly waiting = new Map<number, (v: any) => void>();
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {
+    child.on('message', (m: { id?: number }) => {
+      if (m.id !== undefined) {
+        this.waiting.get(m.id)?.(m);
+        this.waiting.delete(m.id);
+      }
+    });
+  }
+
+  static async start(): Promise<ReceiverProcess> {
+    const child = fork(fileURLToPath(new URL('./receiver.js', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('message', (m: { port: number }) => resolve(m.port));
+      child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
+    });
+    return new ReceiverProcess(child, port);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  url(path: string): string {
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  private ask<T>(cmd: ReceiverCommand extends infer C ? (C extends ReceiverCommand ? Omit<C, "id"> : never) : never): Promise<T> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.child.send({ ...cmd, id });
+    });
+  }
+
+  async count(group: string): Promise<number> {
+    return (await this.ask<{ count: number }>({ cmd: 'count', group })).count;
+  }
+  async stats(group: string): Promise<GroupStats> {
+    return (await this.ask<{ stats: GroupStats }>({ cmd: 'stats', group })).stats;
+  }
+  async release(): Promise<void> {
+    await this.ask({ cmd: 'release' });
+  }
+
+  /** Resolves once `group` has received `n` requests; false if `timeoutMs` passed first. */
+  async waitForCount(group: string, n: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.count(group)) < n) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.disconnect();
+    await exited;
+  }
+}
+
+/** Starts an app with the node flags production uses: the `start:api` / `start:worker` script of
+ * package.json (`node <flags> <main.js>`), run without npm in between so the pid is the app's. */
+function startApp(script: 'start:api' | 'start:worker', env: Record<string, string>): ChildProcess {
+  const command = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts[script]!;
+  const [node, ...args] = command.split(/\s+/);
+  if (node !== 'node') throw new Error(`package.json ${script} must be a plain node command, got: ${command}`);
+  return spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+async function waitHealthy(url: string, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} during start-up`);
+    try {
+      const res = await request(url);
+      await res.body.dump();
+      if (res.statusCode === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} not healthy at ${url} after 60 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function stopChild(child: ChildProcess | undefined, graceMs: number): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export class BenchPlatform {
+  readonly dbName: string;
+  readonly queuePrefix: string;
+  readonly rss: RssSampler;
+  apiUrl = '';
+  admin!: ApiClient;
+  db?: pg.Pool;
+  private api?: ChildProcess;
+  private worker?: ChildProcess;
+  private dbCreated = false;
+
+  constructor(private readonly opts: PlatformOptions) {
+    const id = randomBytes(4).toString('hex');
+    this.dbName = `${opts.namePrefix}bench_${id}`;
+    this.queuePrefix = `${opts.namePrefix}bench_${id}`;
+    this.rss = new RssSampler(() => ({ api: this.api?.pid, worker: this.worker?.pid }));
+  }
+
+  /** CPU seconds used so far by the API and by the worker. */
+  cpu(): { api: number; worker: number } {
+    return { api: cpuSeconds(this.api?.pid), worker: cpuSeconds(this.worker?.pid) };
+  }
+
+  get dbUrl(): string {
+    return `${this.opts.pgBase}/${this.dbName}`;
+  }
+
+  async start(): Promise<void> {
+    await this.createDatabase();
+    const [apiPort, workerPort] = [await freePort(), await freePort()];
+    const env = {
+      NODE_ENV: 'production',
+      DATABASE_URL: this.dbUrl,
+      REDIS_URL: this.opts.redisUrl,
+      ADMIN_API_KEY: ADMIN_KEY,
+      QUEUE_PREFIX: this.queuePrefix,
+      LOG_LEVEL: 'warn',
+      ALLOW_INSECURE_URLS: 'true',
+      ALLOWED_TARGET_CIDRS: '127.0.0.0/8',
+      SECRETS_KEY: `bench:${randomBytes(32).toString('base64')}`,
+      PORT: String(apiPort),
+      WORKER_PORT: String(workerPort),
+      ...this.opts.env,
+    };
+    this.api = startApp('start:api', env);
+    this.worker = startApp('start:worker', env);
+    this.apiUrl = `http://127.0.0.1:${apiPort}`;
+    this.admin = new ApiClient(this.apiUrl, ADMIN_KEY);
+    await Promise.all([waitHealthy(`${this.apiUrl}/health`, this.api, 'api'), waitHealthy(`http://127.0.0.1:${workerPort}/health`, this.worker, 'worker')]);
+    this.db = new pg.Pool({ connectionString: this.dbUrl, max: 2 });
+    this.db.on('error', () => undefined);
+    this.rss.start();
+  }
+
+  private async createDatabase(): Promise<void> {
+    if (this.opts.templateDb) {
+      const c = new pg.Client({ connectionString: `${this.opts.pgBase}/postgres` });
+      await c.connect();
+      try {
+        await c.query(`CREATE DATABASE "${this.dbName}" TEMPLATE "${this.opts.templateDb}"`);
+      } finally {
+        await c.end();
+      }
+    } else {
+      const res = spawnSync(process.execPath, ['scripts/db-migrate.mjs'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: this.dbUrl }, encoding: 'utf8' });
+      this.dbCreated = true;
+      if (res.status !== 0) throw new Error(`migrating ${this.dbName} failed: ${res.stderr || res.stdout}`);
+    }
+    this.dbCreated = true;
+  }
+
+  async createTenant(name: string): Promise<ApiClient> {
+    const res = await this.admin.post('/v1/admin/tenants', { name });
+    if (res.status !== 201) throw new Error(`creating a tenant failed: ${res.status} ${res.text}`);
+    return new ApiClient(this.apiUrl, res.body.apiKey);
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.db!.query(sql, params)).rows as T[];
+  }
+
+  /** Stops the apps (SIGTERM, then SIGKILL after the grace), drops the database and the Redis keys. */
+  async stop(): Promise<void> {
+    this.rss.stop();
+    await Promise.all([stopChild(this.api, 20_000), stopChild(this.worker, 20_000)]);
+    await this.db?.end().catch(() => undefined);
+    if (this.dbCreated) {
+      const c = new pg.Client({ connectionString: `${this.opts.pgBase}/postgres` });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${this.dbName}" WITH (FORCE)`);
+      await c.end();
+    }
+    await deleteRedisPrefix(this.queuePrefix, this.opts.redisUrl);
+  }
+
+  /** Synchronous last resort on an abrupt exit: the children must not outlive the bench. */
+  killNow(): void {
+    for (const c of [this.api, this.worker]) if (c && c.exitCode === null) c.kill('SIGKILL');
+  }
+}

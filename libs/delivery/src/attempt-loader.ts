@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { Batcher } from '#libs/common';
+import { DeliveryRepository, type AttemptContext } from './delivery.repository.js';
+
+interface DeliveryKey {
+  tenantId: string;
+  deliveryId: string;
+}
+
+/** Loads what an attempt needs; concurrent attempts share one query (see Batcher). */
+@Injectable()
+export class AttemptLoader {
+  private readonly batcher: Batcher<DeliveryKey, AttemptContext | null>;
+
+  constructor(deliveries: DeliveryRepository) {
+    this.batcher = new Batcher({
+      maxBatch: 200,
+      maxInFlight: 2,
+      runOne: (k) => deliveries.loadForAttempt(k.tenantId, k.deliveryId),
+      runMany: (keys) => deliveries.loadManyForAttempt(keys),
+    });
+  }
+
+  load(tenantId: string, deliveryId: string): Promise<AttemptContext | null> {
+    return this.batcher.submit({ tenantId, deliveryId });
+  }
+}

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { pgBase, redisUrl, runId } from '../support/test-env.js';
+
+// Not a benchmark: a tiny run of the harness (`npm run bench`) so that it keeps working.
+describe('bench harness smoke run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs every scenario at a tiny scale and writes numbers for each', async () => {
+    const out = join(dir, 'result.json');
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const child = spawn(process.execPath, ['dist/bench/bench.js', '--scale', '0.005', '--out', out], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BENCH_TEMPLATE_DB: process.env.TEST_TEMPLATE_DB, BENCH_NAME_PREFIX: `${runId}_`, BENCH_PG_URL: pgBase, BENCH_REDIS_URL: redisUrl },
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0, output);
+
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(report.error, undefined);
+    const r = report.results;
+    assert.ok(r.limit.perSecond > 0);
+    assert.ok(r.throughput.complete && r.throughput.perSecond > 0 && r.throughput.allAttemptsLogged, JSON.stringify(r.throughput));
+    assert.ok(r.fanOut.complete && r.fanOut.received === r.fanOut.deliveries, JSON.stringify(r.fanOut));
+    assert.ok(r.dispatchApi.perSecond > 0 && r.dispatchApi.errors === 0 && Number.isFinite(r.dispatchApi.latencyMs.p99));
+    assert.ok(r.latency.complete && Number.isFinite(r.latency.latencyMs.p99), JSON.stringify(r.latency));
+    assert.ok(r.noisyNeighbour.complete && Number.isFinite(r.noisyNeighbour.healthyLatencyMs.p99) && r.noisyNeighbour.hangingAttemptsStarted > 0, JSON.stringify(r.noisyNeighbour));
+    assert.ok(r.memory.peakRssMb.api > 0 && r.memory.peakRssMb.worker > 0);
+    assert.ok(report.checks.length >= 10);
+  });
+});
