@@ -24,7 +24,7 @@ export class EventWriter {
       runOne: (i) => events.insertOrGet(i.tenantId, i.event),
       runMany: async (batch) => {
         const stored = await events.insertMany(batch);
-        return Promise.all(batch.map((i, n) => (stored[n] ? { event: stored[n], created: true } : events.insertOrGet(i.tenantId, i.event))));
+        return Promise.all(batch.map(async (i, n) => (stored[n] ? { event: stored[n], created: true } : events.insertOrGet(i.tenantId, i.event))));
       },
     });
   }
