@@ -13,7 +13,7 @@ class FakeClock extends Clock {
 
 function gate(cap: number) {
   const clock = new FakeClock();
-  const config = loadConfig({ ADMIN_API_KEY: 'x'.repeat(16), ENDPOINT_CONCURRENCY: String(cap) });
+  const config = loadConfig({ ADMIN_API_KEY: 'x'.repeat(16), SECRETS_KEY: `k1:${Buffer.alloc(32, 1).toString('base64')}`, ENDPOINT_CONCURRENCY: String(cap) });
   return { clock, gate: new EndpointGate(config, clock) };
 }
 

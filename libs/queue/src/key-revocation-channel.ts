@@ -16,16 +16,19 @@ export class KeyRevocationChannel implements OnApplicationShutdown {
   }
 
   onRevoked(listener: (keyHash: string) => void): void {
-    this.subscriber ??= this.connect(null);
+    // Both connections open here, in the API, so they are up by the time a key is revoked.
+    this.subscriber ??= this.connect(false);
+    this.publisher ??= this.connect(true);
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.channel) listener(message);
     });
     this.subscriber.subscribe(this.channel).catch(() => undefined);
   }
 
-  /** Best effort: with Redis down, other instances drop the key when their cache entry expires. */
+  /** Best effort, bounded by the command timeout: with Redis down, other instances drop the key when
+   * their cache entry expires. */
   async publish(keyHash: string): Promise<void> {
-    this.publisher ??= this.connect(false);
+    this.publisher ??= this.connect(true);
     await this.publisher.publish(this.channel, keyHash).catch(() => undefined);
   }
 
@@ -34,13 +37,12 @@ export class KeyRevocationChannel implements OnApplicationShutdown {
     this.publisher?.disconnect();
   }
 
-  /** `offlineQueue: false` fails a publish at once while Redis is down; the subscriber waits it out
-   * and ioredis resubscribes when it reconnects. */
-  private connect(offlineQueue: boolean | null): Redis {
+  /** A publish waits at most 1 s (a revoke never hangs on a dead Redis); the subscriber's SUBSCRIBE
+   * waits for Redis however long it takes, and ioredis resubscribes after a reconnect. */
+  private connect(bounded: boolean): Redis {
     const client = new Redis({
       ...redisOptionsFromUrl(this.config.redisUrl),
-      enableOfflineQueue: offlineQueue !== false,
-      maxRetriesPerRequest: offlineQueue === false ? 0 : null,
+      ...(bounded ? { commandTimeout: 1000, maxRetriesPerRequest: 1 } : { maxRetriesPerRequest: null }),
       retryStrategy: (times) => Math.min(times * 200, 2000),
     });
     client.on('error', () => undefined);
