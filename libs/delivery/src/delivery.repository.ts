@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#libs/database';
 import { uuidv7 } from '#libs/common';
+import type { AttemptView } from './delivery-log.js';
 
 export interface AttemptContext {
   deliveryId: string;
@@ -21,15 +22,8 @@ export interface AttemptContext {
   eventDataJson: string;
 }
 
-export interface AttemptRecord {
-  attemptNumber: number;
-  startedAt: Date;
-  durationMs: number;
-  responseStatus: number | null;
-  errorKind: string | null;
-  errorMessage: string | null;
-  responseBody: string | null;
-  /** The delivery's state after this attempt. */
+/** An attempt row as the log shows it, plus the delivery's state after this attempt. */
+export interface AttemptRecord extends AttemptView {
   status: 'pending' | 'succeeded' | 'failed';
   nextAttemptAt: Date | null;
   lastError: string | null;
