@@ -25,7 +25,7 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
       'no-restricted-syntax': [
         'error',
-        // describe.only(...), it.only(...), test.only(...), suite.only(...)
+        // a focused describe, it, test or suite (the "only" member)
         { selector: "CallExpression > MemberExpression.callee[object.name=/^(describe|it|test|suite)$/][property.name='only']", message: ONLY_MESSAGE },
         // it('...', { only: true }, fn)
         { selector: "CallExpression[callee.name=/^(describe|it|test|suite)$/] > ObjectExpression > Property[key.name='only']", message: ONLY_MESSAGE },

@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '#libs/config';
-import { redisOptionsFromUrl } from './redis-options.js';
+import { createSideConnection } from './redis-options.js';
 
 /** Tells every API instance that an API key was revoked (Redis pub/sub), so none keeps accepting
  * it from its lookup cache. Connections open only when first used: the worker never opens them. */
@@ -40,12 +40,6 @@ export class KeyRevocationChannel implements OnApplicationShutdown {
   /** A publish waits at most 1 s (a revoke never hangs on a dead Redis); the subscriber's SUBSCRIBE
    * waits for Redis however long it takes, and ioredis resubscribes after a reconnect. */
   private connect(bounded: boolean): Redis {
-    const client = new Redis({
-      ...redisOptionsFromUrl(this.config.redisUrl),
-      ...(bounded ? { commandTimeout: 1000, maxRetriesPerRequest: 1 } : { maxRetriesPerRequest: null }),
-      retryStrategy: (times) => Math.min(times * 200, 2000),
-    });
-    client.on('error', () => undefined);
-    return client;
+    return createSideConnection(this.config.redisUrl, bounded ? { commandTimeout: 1000, maxRetriesPerRequest: 1 } : { maxRetriesPerRequest: null });
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '#libs/config';
 import { RedisRateLimiter, type RateDecision } from '#libs/security';
-import { redisOptionsFromUrl } from './redis-options.js';
+import { createSideConnection } from './redis-options.js';
 
 /** The Redis that rate-limit counters live in, shared by every API and worker instance. Keys sit
  * under the BullMQ prefix. Commands wait out a short reconnect, then fail (callers fail open). */
@@ -12,8 +12,7 @@ export class RateLimitStore implements OnApplicationShutdown {
   private readonly limiter: RedisRateLimiter;
 
   constructor(config: AppConfig) {
-    this.redis = new Redis({ ...redisOptionsFromUrl(config.redisUrl), maxRetriesPerRequest: 1, connectTimeout: 2000 });
-    this.redis.on('error', () => undefined);
+    this.redis = createSideConnection(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
     this.limiter = new RedisRateLimiter(this.redis, config.queuePrefix);
   }
 

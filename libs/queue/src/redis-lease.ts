@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { AppConfig } from '#libs/config';
-import { redisOptionsFromUrl } from './redis-options.js';
+import { createSideConnection } from './redis-options.js';
 
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
@@ -15,14 +15,7 @@ export class RedisLease implements OnApplicationShutdown {
   private readonly client: Redis;
 
   constructor(private readonly config: AppConfig) {
-    this.client = new Redis({
-      ...redisOptionsFromUrl(config.redisUrl),
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
-    });
-    this.client.on('error', () => undefined);
+    this.client = createSideConnection(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   }
 
   private key(name: string): string {
