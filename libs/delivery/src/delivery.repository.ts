@@ -43,9 +43,9 @@ export class DeliveryRepository {
     const rows = await this.prisma.rows<AttemptContext>(
       `SELECT d.id AS "deliveryId", d.tenant_id AS "tenantId", d.status::text AS status, d.attempt_count AS "attemptCount",
               e.id AS "endpointId", e.url AS "endpointUrl", e.headers AS "endpointHeaders",
-               e.rate_limit_per_second AS "endpointRateLimitPerSecond",
-               (SELECT coalesce(json_agg(json_build_object('ciphertext', s.ciphertext, 'keyId', s.key_id) ORDER BY s.created_at DESC), '[]'::json)
-                  FROM endpoint_secrets s WHERE s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > now())) AS "endpointSecrets",
+              e.rate_limit_per_second AS "endpointRateLimitPerSecond",
+              (SELECT coalesce(json_agg(json_build_object('ciphertext', s.ciphertext, 'keyId', s.key_id) ORDER BY s.created_at DESC), '[]'::json)
+                 FROM endpoint_secrets s WHERE s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > now())) AS "endpointSecrets",
               (e.status = 'active' AND e.deleted_at IS NULL) AS "endpointActive",
               ev.id AS "eventId", ev.type AS "eventType", ev.created_at AS "eventCreatedAt", ev.data::text AS "eventDataJson"
        FROM unnest($1::uuid[], $2::uuid[]) AS k(id, tenant_id)
