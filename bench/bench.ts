@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BenchPlatform, ReceiverProcess, ROOT } from './platform.js';
+import { BenchPlatform, cpuSeconds, ReceiverProcess, ROOT } from './platform.js';
 import { dispatchApi, fanOut, latency, limit, noisyNeighbour, throughput, type BenchContext } from './scenarios.js';
 
 const SCENARIOS = { limit, throughput, fanOut, dispatchApi, latency, noisyNeighbour } as const;
@@ -70,11 +70,19 @@ try {
     log(`${name}...`);
     platform.rss.mark();
     const t = performance.now();
-    const cpu0 = platform.cpu();
+    const cpu0 = { ...platform.cpu(), receiver: cpuSeconds(receiver.pid), bench: process.cpuUsage() };
     const result = await SCENARIOS[name](ctx);
-    const cpu1 = platform.cpu();
-    const cpuSeconds = { api: round2(cpu1.api - cpu0.api), worker: round2(cpu1.worker - cpu0.worker) };
-    results[name] = { ...result, wallSeconds: Math.round((performance.now() - t) / 100) / 10, peakRssMb: platform.rss.mark(), cpuSeconds, ...cpuPerItem(result, cpuSeconds) };
+    const cpu1 = { ...platform.cpu(), receiver: cpuSeconds(receiver.pid) };
+    const benchCpu = process.cpuUsage(cpu0.bench);
+    const used = {
+      api: round2(cpu1.api - cpu0.api),
+      worker: round2(cpu1.worker - cpu0.worker),
+      postgres: round2(cpu1.postgres - cpu0.postgres),
+      redis: round2(cpu1.redis - cpu0.redis),
+      receiver: round2(cpu1.receiver - cpu0.receiver),
+      bench: round2((benchCpu.user + benchCpu.system) / 1e6),
+    };
+    results[name] = { ...result, wallSeconds: Math.round((performance.now() - t) / 100) / 10, peakRssMb: platform.rss.mark(), cpuSeconds: used, ...cpuPerItem(result, used) };
     log(`${name}: ${JSON.stringify(results[name])}`);
   }
   platform.rss.sample();
@@ -102,10 +110,10 @@ function round2(v: number): number {
 }
 
 /** CPU ms per delivery (or per request) in the API and the worker: comparable across runs on a busy machine. */
-function cpuPerItem(result: Record<string, any>, cpu: { api: number; worker: number }) {
+function cpuPerItem(result: Record<string, any>, cpu: Record<string, number>) {
   const items = result.distinctDeliveries ?? result.deliveries ?? result.requests ?? result.started;
   if (!items) return {};
-  return { cpuMsPerItem: { api: round2((cpu.api * 1000) / items), worker: round2((cpu.worker * 1000) / items) } };
+  return { cpuMsPerItem: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round2((v * 1000) / items)])) };
 }
 
 interface Check {

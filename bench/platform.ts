@@ -2,7 +2,7 @@
 // database and BullMQ prefix of their own, plus the receiver in a third process.
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -52,6 +52,25 @@ export function cpuSeconds(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/** CPU seconds used so far by every process with this command name (Postgres backends, redis-server):
+ * where the rest of the machine's time goes. Backends that have exited are not counted. */
+export function cpuSecondsByName(name: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (comm !== name) continue;
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // the process ended while we read
+    }
+  }
+  return total;
 }
 
 /** Peak RSS of the API and worker, sampled every 200 ms; `mark` starts a new per-scenario window. */
@@ -160,7 +179,9 @@ function startApp(script: 'start:api' | 'start:worker', env: Record<string, stri
   const command = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts[script]!;
   const [node, ...args] = command.split(/\s+/);
   if (node !== 'node') throw new Error(`package.json ${script} must be a plain node command, got: ${command}`);
-  return spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  // BENCH_NODE_FLAGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles both apps.
+  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  return spawn(process.execPath, [...extra, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 async function waitHealthy(url: string, child: ChildProcess, what: string): Promise<void> {
@@ -206,9 +227,9 @@ export class BenchPlatform {
     this.rss = new RssSampler(() => ({ api: this.api?.pid, worker: this.worker?.pid }));
   }
 
-  /** CPU seconds used so far by the API and by the worker. */
-  cpu(): { api: number; worker: number } {
-    return { api: cpuSeconds(this.api?.pid), worker: cpuSeconds(this.worker?.pid) };
+  /** CPU seconds used so far by the API, the worker, Postgres and Redis. */
+  cpu(): { api: number; worker: number; postgres: number; redis: number } {
+    return { api: cpuSeconds(this.api?.pid), worker: cpuSeconds(this.worker?.pid), postgres: cpuSecondsByName('postgres'), redis: cpuSecondsByName('redis-server') };
   }
 
   get dbUrl(): string {

@@ -3,6 +3,7 @@
 // every suite with node's test runner, then removes every database and Redis key the run made.
 //   npm test                      all suites
 //   npm test -- unit|integration|e2e|fault [more...]   only those suites
+//   npm test -- integration rate-limit                 only files whose path contains rate-limit
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
@@ -25,6 +26,7 @@ const SUITES = {
 };
 const wanted = process.argv.slice(2).filter((a) => a in SUITES);
 const suites = wanted.length > 0 ? wanted : Object.keys(SUITES);
+const fileFilters = process.argv.slice(2).filter((a) => !(a in SUITES));
 
 function walk(dir) {
   let out = [];
@@ -80,7 +82,9 @@ await preflight();
 const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
-const files = walk(join(root, 'dist')).filter((f) => suites.some((s) => SUITES[s](f))).sort();
+const files = walk(join(root, 'dist'))
+  .filter((f) => suites.some((s) => SUITES[s](f)) && (fileFilters.length === 0 || fileFilters.some((x) => f.includes(x))))
+  .sort();
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
