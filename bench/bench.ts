@@ -70,9 +70,11 @@ try {
     log(`${name}...`);
     platform.rss.mark();
     const t = performance.now();
+    const trips0 = await platform.roundTrips();
     const cpu0 = { ...platform.cpu(), receiver: cpuSeconds(receiver.pid), bench: process.cpuUsage() };
     const result = await SCENARIOS[name](ctx);
     const cpu1 = { ...platform.cpu(), receiver: cpuSeconds(receiver.pid) };
+    const trips1 = await platform.roundTrips();
     const benchCpu = process.cpuUsage(cpu0.bench);
     const used = {
       api: round2(cpu1.api - cpu0.api),
@@ -82,7 +84,8 @@ try {
       receiver: round2(cpu1.receiver - cpu0.receiver),
       bench: round2((benchCpu.user + benchCpu.system) / 1e6),
     };
-    results[name] = { ...result, wallSeconds: Math.round((performance.now() - t) / 100) / 10, peakRssMb: platform.rss.mark(), cpuSeconds: used, ...cpuPerItem(result, used) };
+    const trips = { pgTransactions: trips1.pgTransactions - trips0.pgTransactions, redisCommands: trips1.redisCommands - trips0.redisCommands };
+    results[name] = { ...result, wallSeconds: Math.round((performance.now() - t) / 100) / 10, peakRssMb: platform.rss.mark(), cpuSeconds: used, ...cpuPerItem(result, used), ...tripsPerItem(result, trips) };
     log(`${name}: ${JSON.stringify(results[name])}`);
   }
   platform.rss.sample();
@@ -110,10 +113,21 @@ function round2(v: number): number {
 }
 
 /** CPU ms per delivery (or per request) in the API and the worker: comparable across runs on a busy machine. */
+function itemsOf(result: Record<string, any>): number | undefined {
+  return result.distinctDeliveries ?? result.deliveries ?? result.requests ?? result.started;
+}
+
 function cpuPerItem(result: Record<string, any>, cpu: Record<string, number>) {
-  const items = result.distinctDeliveries ?? result.deliveries ?? result.requests ?? result.started;
+  const items = itemsOf(result);
   if (!items) return {};
   return { cpuMsPerItem: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round2((v * 1000) / items)])) };
+}
+
+/** Postgres transactions and Redis commands per delivery (or request): how well the hot paths batch. */
+function tripsPerItem(result: Record<string, any>, trips: { pgTransactions: number; redisCommands: number }) {
+  const items = itemsOf(result);
+  if (!items) return {};
+  return { perItem: { pgTransactions: round2(trips.pgTransactions / items), redisCommands: round2(trips.redisCommands / items) } };
 }
 
 interface Check {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { request } from 'undici';
 import { ApiClient } from '../test/support/http-client.js';
@@ -225,6 +226,21 @@ export class BenchPlatform {
     this.dbName = `${opts.namePrefix}bench_${id}`;
     this.queuePrefix = `${opts.namePrefix}bench_${id}`;
     this.rss = new RssSampler(() => ({ api: this.api?.pid, worker: this.worker?.pid }));
+  }
+
+  /** Round trips so far: transactions committed in the bench database (pg_stat_database, updated by
+   * Postgres at most every 500 ms, so read after a pause) and commands Redis has processed
+   * (machine-wide). Per delivery, they say how well the hot paths batch. */
+  async roundTrips(): Promise<{ pgTransactions: number; redisCommands: number }> {
+    await new Promise((r) => setTimeout(r, 600));
+    const [row] = (await this.db!.query(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`)).rows as Array<{ n: string }>;
+    const redis = new Redis(this.opts.redisUrl);
+    try {
+      const info = await redis.info('stats');
+      return { pgTransactions: Number(row?.n ?? 0), redisCommands: Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0) };
+    } finally {
+      redis.disconnect();
+    }
   }
 
   /** CPU seconds used so far by the API, the worker, Postgres and Redis. */

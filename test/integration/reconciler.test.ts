@@ -40,11 +40,11 @@ describe('reconciler: Postgres is the truth, Redis only schedules', () => {
     return waitUntil(async () => (await platform.query(`SELECT * FROM deliveries WHERE event_id = $1 AND status = 'succeeded'`, [eventId]))[0], 20_000, 'a succeeded delivery');
   }
 
-  it('re-enqueues a fan-out whose job was wiped from Redis before any worker ran', async () => {
+  it('re-enqueues a delivery whose job was wiped from Redis before any worker ran', async () => {
     await endpoint('/wiped-fanout', 'wipe.fanout');
     const ev = await tenant.client.post('/v1/events', { type: 'wipe.fanout', data: { n: 1 } });
     assert.equal(ev.status, 202, ev.text);
-    assert.ok((await deleteRedisPrefix(platform.config.queuePrefix)) > 0, 'the fan-out job was queued, then wiped');
+    assert.ok((await deleteRedisPrefix(platform.config.queuePrefix)) > 0, 'the delivery job was queued, then wiped');
     await platform.startWorker();
     const [req] = await receiver.waitFor(1, '/wiped-fanout');
     assert.equal(req!.headers['webhook-id'], ev.body.id);
@@ -118,6 +118,35 @@ describe('reconciler: Postgres is the truth, Redis only schedules', () => {
     assert.deepEqual(new Set(reqs.map((r) => r.headers['webhook-id'])), new Set([pendingFanOut.id, fannedOut.id]));
     await succeeded(pendingFanOut.id);
     await succeeded(fannedOut.id);
+  });
+
+  it('leaves the deliveries of a fan-out job still in Redis to that job', async () => {
+    const endpointId = await endpoint('/fanning', 'fanning.event');
+    const [ev] = await platform.query(
+      `INSERT INTO events (id, tenant_id, type, data, created_at, fanned_out_at) VALUES (uuid_generate_v7(), $1, 'fanning.event', '{}', now() - interval '10 seconds', now() - interval '10 seconds') RETURNING id`,
+      [tenant.id],
+    );
+    const [d] = await platform.query(
+      `INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, event_type, next_attempt_at, created_at, updated_at)
+       VALUES (uuid_generate_v7(), $1, $2, $3, 'fanning.event', now() - interval '10 seconds', now() - interval '10 seconds', now() - interval '10 seconds') RETURNING id`,
+      [tenant.id, ev.id, endpointId],
+    );
+    const opts = { prefix: platform.config.queuePrefix, connection: redisOptionsFromUrl(platform.config.redisUrl) };
+    const fanOut = new Queue(QueueName.FanOut, opts);
+    const delivery = new Queue(QueueName.Delivery, opts);
+    try {
+      // As a large fan-out still adding its jobs looks to the reconciler: the job is live (delayed here, so no worker runs it).
+      await fanOut.add('fan-out-event', { tenantId: tenant.id, eventId: ev.id }, { jobId: jobIdFor.fanOut(ev.id), delay: 60_000 });
+      await new Promise((r) => setTimeout(r, 3_500)); // three reconciler passes (RECONCILE_INTERVAL_MS 1000)
+      assert.equal(await delivery.getJobState(jobIdFor.delivery(d.id)), 'unknown', 'the reconciler left the delivery to the fan-out job');
+      assert.equal(receiver.received('/fanning').length, 0);
+      await fanOut.remove(jobIdFor.fanOut(ev.id));
+      const [req] = await receiver.waitFor(1, '/fanning');
+      assert.equal(req!.headers['webhook-id'], ev.id, 'once the fan-out job is gone, the reconciler enqueues the delivery');
+    } finally {
+      await fanOut.close();
+      await delivery.close();
+    }
   });
 
   it('creates one event for concurrent requests with the same idempotency key', async () => {

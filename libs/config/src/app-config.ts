@@ -20,6 +20,9 @@ export class AppConfig {
   readonly workerConcurrency: number;
   /** Attempts in flight to one endpoint per worker process: a slow endpoint's share of the slots. */
   readonly endpointConcurrency: number;
+  /** An event with at most this many subscribed endpoints gets its deliveries in the API's own insert
+   * and its jobs straight from the API; a larger one is fanned out by a worker job. */
+  readonly inlineFanOutMax: number;
   readonly reconcileIntervalMs: number;
   readonly logLevel: string;
   /** Which destination addresses webhooks may reach (ALLOWED_TARGET_CIDRS, ALLOW_PRIVATE_TARGETS). */
@@ -44,6 +47,7 @@ export class AppConfig {
     this.queuePrefix = env.QUEUE_PREFIX;
     this.workerConcurrency = env.WORKER_CONCURRENCY;
     this.endpointConcurrency = env.ENDPOINT_CONCURRENCY;
+    this.inlineFanOutMax = env.INLINE_FAN_OUT_MAX;
     this.reconcileIntervalMs = env.RECONCILE_INTERVAL_MS;
     this.logLevel = env.LOG_LEVEL;
     this.targetPolicy = new TargetPolicy({ allowedCidrs: splitCidrList(env.ALLOWED_TARGET_CIDRS), allowPrivate: env.ALLOW_PRIVATE_TARGETS });

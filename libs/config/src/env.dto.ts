@@ -100,6 +100,12 @@ export class EnvDto {
   ENDPOINT_CONCURRENCY: number = 25;
 
   @Transform(toInt)
+  @IsInt({ message: 'INLINE_FAN_OUT_MAX must be a whole number' })
+  @Min(0)
+  @Max(10_000)
+  INLINE_FAN_OUT_MAX: number = 100;
+
+  @Transform(toInt)
   @IsInt({ message: 'RECONCILE_INTERVAL_MS must be a whole number of milliseconds' })
   @Min(100)
   RECONCILE_INTERVAL_MS: number = 30_000;

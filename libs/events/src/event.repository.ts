@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#libs/database';
+import { patternsMatching } from '#libs/endpoints';
 
 export interface StoredEvent {
   id: string;
@@ -15,6 +16,13 @@ export interface NewDelivery {
   endpointId: string;
 }
 
+/** An event just stored; `fannedOut`: its deliveries were created with it (listed, maybe none). */
+export interface AcceptedEvent {
+  event: StoredEvent;
+  fannedOut: boolean;
+  deliveries: NewDelivery[];
+}
+
 export interface NewEvent {
   id: string;
   type: string;
@@ -26,44 +34,63 @@ export interface NewEvent {
 export class EventRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Inserts the event, or returns the one already stored under the same idempotency key.
-   * The unique index decides, so concurrent requests with one key create one event. */
-  async insertOrGet(tenantId: string, e: NewEvent): Promise<{ event: StoredEvent; created: boolean }> {
-    const inserted = await this.prisma.rows<{ id: string; type: string; created_at: Date }>(
-      `INSERT INTO events (id, tenant_id, type, data, idempotency_key)
-       VALUES ($1::uuid, $2::uuid, $3, $4::json, $5)
-       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
-       RETURNING id, type, created_at`,
-      [e.id, tenantId, e.type, e.dataJson, e.idempotencyKey],
+  /** Inserts events in one statement and, for each new event with at most `inlineMax` subscribed
+   * endpoints, its deliveries too (the event is then stored already fanned out); a larger fan-out is
+   * left to a worker job (`fannedOut: false`). Endpoints are matched as they are when the statement
+   * runs: one committed before it is subscribed, one committed after is not. Event types have no
+   * spaces (EVENT_TYPE_RE), so each event's matching patterns travel as one space-separated string.
+   * Returns, per input, what was stored, or null where the idempotency key was taken. */
+  async acceptMany(batch: ReadonlyArray<{ tenantId: string; event: NewEvent }>, inlineMax: number): Promise<Array<AcceptedEvent | null>> {
+    const rows = await this.prisma.rows<{ kind: 'e' | 'd'; id: string; type: string | null; created_at: Date | null; fanned_out: boolean | null; event_id: string | null; endpoint_id: string | null }>(
+      `WITH t AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $7::text[]) AS t(id, tenant_id, type, data, idempotency_key, patterns)
+       ),
+       m AS (
+         SELECT t.id AS event_id, e.id AS endpoint_id, count(*) OVER (PARTITION BY t.id) AS n
+         FROM t JOIN endpoints e ON e.tenant_id = t.tenant_id
+         WHERE e.status = 'active' AND e.deleted_at IS NULL AND e.event_types && string_to_array(t.patterns, ' ')
+       ),
+       ev AS (
+         INSERT INTO events (id, tenant_id, type, data, idempotency_key, fanned_out_at)
+         SELECT t.id, t.tenant_id, t.type, t.data::json, t.idempotency_key,
+                CASE WHEN EXISTS (SELECT 1 FROM m WHERE m.event_id = t.id AND m.n > $6) THEN NULL ELSE now() END
+         FROM t
+         ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+         RETURNING id, tenant_id, type, created_at, fanned_out_at IS NOT NULL AS fanned_out
+       ),
+       d AS (
+         INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, event_type, next_attempt_at)
+         SELECT uuid_generate_v7(), ev.tenant_id, ev.id, m.endpoint_id, ev.type, now()
+         FROM ev JOIN m ON m.event_id = ev.id
+         WHERE ev.fanned_out
+         RETURNING id, event_id, endpoint_id
+       )
+       SELECT 'e' AS kind, id, type, created_at, fanned_out, NULL::uuid AS event_id, NULL::uuid AS endpoint_id FROM ev
+       UNION ALL
+       SELECT 'd', id, NULL, NULL, NULL, event_id, endpoint_id FROM d`,
+      [batch.map((b) => b.event.id), batch.map((b) => b.tenantId), batch.map((b) => b.event.type), batch.map((b) => b.event.dataJson), batch.map((b) => b.event.idempotencyKey), inlineMax, batch.map((b) => patternsMatching(b.event.type).join(' '))],
     );
-    if (inserted[0]) {
-      return { event: { id: inserted[0].id, type: inserted[0].type, createdAt: inserted[0].created_at, dataJson: e.dataJson }, created: true };
+    const accepted = new Map<string, AcceptedEvent>();
+    for (const r of rows) {
+      if (r.kind === 'e') accepted.set(r.id, { event: { id: r.id, type: r.type!, createdAt: r.created_at!, dataJson: '' }, fannedOut: r.fanned_out!, deliveries: [] });
     }
-    const existing = await this.prisma.rows<{ id: string; type: string; created_at: Date; data: string }>(
-      `SELECT id, type, created_at, data::text AS data FROM events WHERE tenant_id = $1::uuid AND idempotency_key = $2`,
-      [tenantId, e.idempotencyKey],
-    );
-    const row = existing[0];
-    if (!row) throw new Error('idempotency conflict without a stored event');
-    return { event: { id: row.id, type: row.type, createdAt: row.created_at, dataJson: row.data }, created: false };
+    for (const r of rows) {
+      if (r.kind === 'd') accepted.get(r.event_id!)!.deliveries.push({ deliveryId: r.id, endpointId: r.endpoint_id! });
+    }
+    return batch.map((b) => {
+      const a = accepted.get(b.event.id);
+      return a ? { ...a, event: { ...a.event, dataJson: b.event.dataJson } } : null;
+    });
   }
 
-  /** Inserts many events in one statement. Returns, per input, the stored event, or null where the
-   * idempotency key was taken (the caller resolves those one by one with `insertOrGet`). */
-  async insertMany(batch: ReadonlyArray<{ tenantId: string; event: NewEvent }>): Promise<Array<StoredEvent | null>> {
-    const rows = await this.prisma.rows<{ id: string; type: string; created_at: Date }>(
-      `INSERT INTO events (id, tenant_id, type, data, idempotency_key)
-       SELECT id, tenant_id, type, data::json, idempotency_key
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[]) AS t(id, tenant_id, type, data, idempotency_key)
-       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
-       RETURNING id, type, created_at`,
-      [batch.map((b) => b.event.id), batch.map((b) => b.tenantId), batch.map((b) => b.event.type), batch.map((b) => b.event.dataJson), batch.map((b) => b.event.idempotencyKey)],
+  /** The event stored under an idempotency key (the key's first request won). */
+  async findByIdempotencyKey(tenantId: string, idempotencyKey: string): Promise<StoredEvent | null> {
+    const rows = await this.prisma.rows<{ id: string; type: string; created_at: Date; data: string }>(
+      `SELECT id, type, created_at, data::text AS data FROM events WHERE tenant_id = $1::uuid AND idempotency_key = $2`,
+      [tenantId, idempotencyKey],
     );
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return batch.map((b) => {
-      const r = byId.get(b.event.id);
-      return r ? { id: r.id, type: r.type, createdAt: r.created_at, dataJson: b.event.dataJson } : null;
-    });
+    const row = rows[0];
+    return row ? { id: row.id, type: row.type, createdAt: row.created_at, dataJson: row.data } : null;
   }
 
   /** Creates one pending delivery per endpoint subscribed when the event was accepted, and marks the

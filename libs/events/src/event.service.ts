@@ -3,7 +3,7 @@ import { ConflictError, LOGGER, ServiceUnavailableError, uuidv7, type Logger } f
 import { isDatabaseUnavailable } from '#libs/database';
 import { JobProducer } from '#libs/queue';
 import type { StoredEvent } from './event.repository.js';
-import { EventWriter } from './event-writer.js';
+import { EventWriter, type WriteResult } from './event-writer.js';
 
 
 export interface DispatchInput {
@@ -26,13 +26,14 @@ export class EventService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Accepts an event: once this returns it is in Postgres and will be fanned out, even if the
-   * enqueue below fails (the reconciler finds events whose fan-out has not happened). */
+  /** Accepts an event: once this returns it is in Postgres, and its deliveries are too (or, for a
+   * large fan-out, will be created by a worker job), even if an enqueue below fails: the reconciler
+   * finds pending deliveries and events not yet fanned out that have no job. */
   async dispatch(tenantId: string, input: DispatchInput): Promise<DispatchResult> {
     const dataJson = JSON.stringify(input.data);
-    let result: { event: StoredEvent; created: boolean };
+    let result: WriteResult;
     try {
-      result = await this.events.insertOrGet(tenantId, { id: uuidv7(), type: input.type, dataJson, idempotencyKey: input.idempotencyKey ?? null });
+      result = await this.events.write(tenantId, { id: uuidv7(), type: input.type, dataJson, idempotencyKey: input.idempotencyKey ?? null });
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw new ServiceUnavailableError('the database is unavailable; the event was not accepted, retry later');
       throw err;
@@ -43,11 +44,13 @@ export class EventService {
       }
       return { event: result.event, replayed: true };
     }
+    const { event, fannedOut, deliveries } = result.accepted;
     try {
-      await this.producer.enqueueFanOut(tenantId, result.event.id);
+      if (fannedOut) await this.producer.enqueueDeliveries(deliveries.map((d) => ({ tenantId, ...d })));
+      else await this.producer.enqueueFanOut(tenantId, event.id);
     } catch (err) {
-      this.logger.warn({ tenantId, eventId: result.event.id, err: (err as Error).message }, 'fan-out enqueue failed; the reconciler will pick the event up');
+      this.logger.warn({ tenantId, eventId: event.id, err: (err as Error).message }, 'enqueue failed; the reconciler will pick the event up');
     }
-    return { event: result.event, replayed: false };
+    return { event, replayed: false };
   }
 }

@@ -30,8 +30,10 @@ export interface DeliveryJobRequest {
 
 type FanOutJob = JobPayloads[JobName.FanOutEvent];
 
-/** Delivery jobs per addBulk. */
+/** Delivery jobs per addBulk, and addBulks in flight at once: a 1,000-endpoint fan-out never
+ * holds 1,000 jobs in one pipeline. */
 export const DELIVERY_ENQUEUE_CHUNK = 200;
+const DELIVERY_ENQUEUES_IN_FLIGHT = 2;
 
 const FAN_OUT_JOB_OPTIONS: JobsOptions = {
   attempts: 10,
@@ -40,50 +42,53 @@ const FAN_OUT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
 };
 
+/** Adds jobs through a Batcher: alone when the queue connection is idle, else in pipelined addBulks
+ * of up to DELIVERY_ENQUEUE_CHUNK; each caller still waits for its own job. */
+function bulkAdder<T>(queue: Queue, toJob: (item: T) => { name: string; data: unknown; opts: JobsOptions }, key: (item: T) => string, maxInFlight: number): Batcher<T, void> {
+  return new Batcher<T, void>({
+    maxBatch: DELIVERY_ENQUEUE_CHUNK,
+    maxInFlight,
+    key,
+    runOne: async (item) => {
+      await ready(queue);
+      const j = toJob(item);
+      await queue.add(j.name, j.data, j.opts);
+    },
+    runMany: async (batch) => {
+      await ready(queue);
+      await queue.addBulk(batch.map(toJob));
+      return batch.map(() => undefined);
+    },
+  });
+}
+
 /** The only way work reaches Redis. Every option a job runs with is set here. */
 @Injectable()
 export class JobProducer {
-  /** Concurrent dispatches share one pipelined addBulk (see Batcher); each still waits for its own job. */
+  /** Concurrent callers share pipelined addBulks (see bulkAdder). */
   private readonly fanOuts: Batcher<FanOutJob, void>;
+  private readonly deliveries: Batcher<DeliveryJobRequest, void>;
 
   constructor(
     @InjectQueue(QueueName.FanOut) private readonly fanOutQueue: Queue,
     @InjectQueue(QueueName.Delivery) private readonly deliveryQueue: Queue,
     private readonly config: AppConfig,
   ) {
-    const job = (data: FanOutJob) => ({ name: JobName.FanOutEvent, data, opts: { ...FAN_OUT_JOB_OPTIONS, jobId: jobIdFor.fanOut(data.eventId) } });
-    this.fanOuts = new Batcher<FanOutJob, void>({
-      maxBatch: 200,
-      maxInFlight: 4,
-      key: (d) => d.eventId,
-      runOne: async (d) => {
-        await ready(this.fanOutQueue);
-        await this.fanOutQueue.add(JobName.FanOutEvent, d, job(d).opts);
-      },
-      runMany: async (batch) => {
-        await ready(this.fanOutQueue);
-        await this.fanOutQueue.addBulk(batch.map(job));
-        return batch.map(() => undefined);
-      },
-    });
+    this.fanOuts = bulkAdder(this.fanOutQueue, (d) => ({ name: JobName.FanOutEvent, data: d, opts: { ...FAN_OUT_JOB_OPTIONS, jobId: jobIdFor.fanOut(d.eventId) } }), (d) => d.eventId, 4);
+    this.deliveries = bulkAdder(this.deliveryQueue, (r) => this.deliveryJob(r), (r) => r.deliveryId, DELIVERY_ENQUEUES_IN_FLIGHT);
   }
 
   async enqueueFanOut(tenantId: string, eventId: string): Promise<void> {
     await this.fanOuts.submit({ tenantId, eventId });
   }
 
-  /** In chunks, one after another: a 1,000-endpoint fan-out never holds 1,000 jobs in one pipeline. */
   async enqueueDeliveries(requests: readonly DeliveryJobRequest[]): Promise<void> {
-    if (requests.length === 0) return;
-    await ready(this.deliveryQueue);
-    for (let i = 0; i < requests.length; i += DELIVERY_ENQUEUE_CHUNK) {
-      await this.deliveryQueue.addBulk(
-        requests.slice(i, i + DELIVERY_ENQUEUE_CHUNK).map((r) => {
-          const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId, ...(r.endpointId ? { endpointId: r.endpointId } : {}) };
-          return { name: JobName.DeliverWebhook, data, opts: this.deliveryJobOptions(r) };
-        }),
-      );
-    }
+    await Promise.all(requests.map((r) => this.deliveries.submit(r)));
+  }
+
+  private deliveryJob(r: DeliveryJobRequest) {
+    const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId, ...(r.endpointId ? { endpointId: r.endpointId } : {}) };
+    return { name: JobName.DeliverWebhook, data, opts: this.deliveryJobOptions(r) };
   }
 
   private deliveryJobOptions(r: DeliveryJobRequest): JobsOptions {

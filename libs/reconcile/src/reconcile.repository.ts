@@ -9,6 +9,7 @@ export interface PendingFanOut {
 
 export interface PendingDelivery {
   deliveryId: string;
+  eventId: string;
   tenantId: string;
   endpointId: string;
   nextAttemptAt: Date;
@@ -48,7 +49,7 @@ export class ReconcileRepository {
     const afterAt = after?.at ?? new Date(0);
     const afterId = after?.id ?? '00000000-0000-0000-0000-000000000000';
     return this.prisma.$queryRaw<PendingDelivery[]>`
-      SELECT id AS "deliveryId", tenant_id AS "tenantId", endpoint_id AS "endpointId", next_attempt_at AS "nextAttemptAt"
+      SELECT id AS "deliveryId", event_id AS "eventId", tenant_id AS "tenantId", endpoint_id AS "endpointId", next_attempt_at AS "nextAttemptAt"
       FROM deliveries
       WHERE status = 'pending'
         AND next_attempt_at < now() + make_interval(secs => ${horizonMs / 1000})

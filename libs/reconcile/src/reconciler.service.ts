@@ -64,9 +64,13 @@ export class ReconcilerService {
         this.deliveryCursor = rows.length === RECONCILE_BATCH ? { at: rows.at(-1)!.nextAttemptAt, id: rows.at(-1)!.deliveryId } : null;
         report.deliveriesChecked += rows.length;
         const missing = new Set(await this.presence.withoutLiveJob(QueueName.Delivery, rows.map((r) => jobIdFor.delivery(r.deliveryId))));
+        const jobless = rows.filter((r) => missing.has(jobIdFor.delivery(r.deliveryId)));
+        // A fan-out job still running adds these jobs itself (a large fan-out takes longer than the grace).
+        const fanOutIds = [...new Set(jobless.map((r) => jobIdFor.fanOut(r.eventId)))];
+        const fanOutGone = new Set(await this.presence.withoutLiveJob(QueueName.FanOut, fanOutIds));
         const now = Date.now();
-        const requests = rows
-          .filter((r) => missing.has(jobIdFor.delivery(r.deliveryId)))
+        const requests = jobless
+          .filter((r) => fanOutGone.has(jobIdFor.fanOut(r.eventId)))
           .map((r) => ({ tenantId: r.tenantId, deliveryId: r.deliveryId, endpointId: r.endpointId, delayMs: r.nextAttemptAt.getTime() - now }));
         await this.producer.enqueueDeliveries(requests);
         report.deliveriesEnqueued += requests.length;
