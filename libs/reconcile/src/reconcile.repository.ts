@@ -58,4 +58,12 @@ export class ReconcileRepository {
       ORDER BY next_attempt_at, id
       LIMIT ${limit}`;
   }
+
+  /** Of `ids`, those still pending and untouched for `graceMs`: the scan's answer, read again. */
+  async stillOwed(ids: string[], graceMs: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM deliveries
+      WHERE id = ANY(${ids}::uuid[]) AND status = 'pending' AND updated_at < now() - make_interval(secs => ${graceMs / 1000})`;
+    return rows.map((r) => r.id);
+  }
 }

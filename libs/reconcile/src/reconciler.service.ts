@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LOGGER, type Logger } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { JobPresence, JobProducer, QueueName, RedisLease, jobIdFor } from '#libs/queue';
-import { ReconcileRepository, type ScanCursor } from './reconcile.repository.js';
+import { ReconcileRepository, type PendingDelivery, type ScanCursor } from './reconcile.repository.js';
 
 /** Rows read per query, and queries per kind per pass: the most one pass can cost. */
 export const RECONCILE_BATCH = 500;
@@ -63,15 +63,9 @@ export class ReconcilerService {
         const rows = await this.repo.pendingDeliveries(this.graceMs, this.horizonMs, this.deliveryCursor, RECONCILE_BATCH);
         this.deliveryCursor = rows.length === RECONCILE_BATCH ? { at: rows.at(-1)!.nextAttemptAt, id: rows.at(-1)!.deliveryId } : null;
         report.deliveriesChecked += rows.length;
-        const missing = new Set(await this.presence.withoutLiveJob(QueueName.Delivery, rows.map((r) => jobIdFor.delivery(r.deliveryId))));
-        const jobless = rows.filter((r) => missing.has(jobIdFor.delivery(r.deliveryId)));
-        // A fan-out job still running adds these jobs itself (a large fan-out takes longer than the grace).
-        const fanOutIds = [...new Set(jobless.map((r) => jobIdFor.fanOut(r.eventId)))];
-        const fanOutGone = new Set(await this.presence.withoutLiveJob(QueueName.FanOut, fanOutIds));
+        const owed = await this.jobless(rows);
         const now = Date.now();
-        const requests = jobless
-          .filter((r) => fanOutGone.has(jobIdFor.fanOut(r.eventId)))
-          .map((r) => ({ tenantId: r.tenantId, deliveryId: r.deliveryId, endpointId: r.endpointId, delayMs: r.nextAttemptAt.getTime() - now }));
+        const requests = owed.map((r) => ({ tenantId: r.tenantId, deliveryId: r.deliveryId, endpointId: r.endpointId, delayMs: r.nextAttemptAt.getTime() - now }));
         await this.producer.enqueueDeliveries(requests);
         report.deliveriesEnqueued += requests.length;
         if (this.deliveryCursor === null) break;
@@ -81,5 +75,20 @@ export class ReconcilerService {
     } finally {
       await this.lease.release(LEASE).catch(() => undefined);
     }
+  }
+
+  /** The deliveries among `rows` that nothing will run unless re-enqueued. Checked in an order that
+   * leaves no gap: a fan-out job still live adds its own deliveries' jobs (a large fan-out can take
+   * longer than the grace), so those are skipped first; then the delivery jobs; then Postgres again,
+   * since a job that completed after the scan had already recorded its attempt. */
+  private async jobless(rows: PendingDelivery[]): Promise<PendingDelivery[]> {
+    const fanOutIds = [...new Set(rows.map((r) => jobIdFor.fanOut(r.eventId)))];
+    const fanOutGone = new Set(await this.presence.withoutLiveJob(QueueName.FanOut, fanOutIds));
+    const candidates = rows.filter((r) => fanOutGone.has(jobIdFor.fanOut(r.eventId)));
+    const missing = new Set(await this.presence.withoutLiveJob(QueueName.Delivery, candidates.map((r) => jobIdFor.delivery(r.deliveryId))));
+    const jobless = candidates.filter((r) => missing.has(jobIdFor.delivery(r.deliveryId)));
+    if (jobless.length === 0) return [];
+    const stillOwed = new Set(await this.repo.stillOwed(jobless.map((r) => r.deliveryId), this.graceMs));
+    return jobless.filter((r) => stillOwed.has(r.deliveryId));
   }
 }
