@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
@@ -29,9 +30,11 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
 
   /** Hot paths only: a parameterised statement straight on the pg pool. Prisma's raw queries cost
    * about five times the CPU per statement (measured: 0.35 ms against 0.07 ms), which on the
-   * dispatch and delivery paths is most of the process's work. */
+   * dispatch and delivery paths is most of the process's work. The statement is prepared once per
+   * connection under a name derived from its text: Postgres then skips parsing it again and, after
+   * a few runs, planning it (planning was over 40% of Postgres's time on these statements). */
   async rows<T>(text: string, values: unknown[] = []): Promise<T[]> {
-    return (await this.pool.query(text, values)).rows as T[];
+    return (await this.pool.query({ name: statementName(text), text, values })).rows as T[];
   }
 
   async isUp(): Promise<boolean> {
@@ -62,4 +65,16 @@ function safeAddress(url: string | undefined): string {
   } catch {
     return 'DATABASE_URL';
   }
+}
+
+const statementNames = new Map<string, string>();
+
+/** A prepared statement's name: the same for the same text, in every process and connection. */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `hr_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
