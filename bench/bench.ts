@@ -1,16 +1,17 @@
 // `npm run bench`: builds, starts the API, worker and receiver as separate processes, runs the
 // scenarios one after another, prints a table and writes bench/results/latest.json. See bench/README.md.
 //   --scale <x>       multiply event counts and durations (default 1; --quick = 0.1)
-//   --only <a,b>      run only these scenarios (limit, throughput, fanOut, dispatchApi, latency, noisyNeighbour)
+//   --only <a,b>      run only these scenarios (limit, throughput, fanOut, dispatchApi, latency, noisyNeighbour, postgresFloor)
 //   --out <file>      where to write the JSON (default bench/results/latest.json)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchPlatform, cpuSeconds, ReceiverProcess, ROOT } from './platform.js';
+import { postgresFloor } from './postgres-floor.js';
 import { dispatchApi, fanOut, latency, limit, noisyNeighbour, throughput, type BenchContext } from './scenarios.js';
 
-const SCENARIOS = { limit, throughput, fanOut, dispatchApi, latency, noisyNeighbour } as const;
+const SCENARIOS = { limit, throughput, fanOut, dispatchApi, latency, noisyNeighbour, postgresFloor } as const;
 type ScenarioName = keyof typeof SCENARIOS;
 
 const { values } = parseArgs({
@@ -143,6 +144,11 @@ function targetChecks(r: Record<string, any>): Check[] {
   const add = (scenario: string, metric: string, value: unknown, target = '', pass: boolean | null = null) =>
     out.push({ scenario, metric, value: value === undefined || value === null ? '-' : String(value), target, pass });
   if (r.limit) add('1 limit', 'signed POSTs/s (c=100)', r.limit.perSecond);
+  if (r.postgresFloor) {
+    const p = r.postgresFloor;
+    add('2 throughput', 'Postgres alone: CPU ms / delivery', p.postgresCpuMsPerDelivery);
+    add('2 throughput', 'Postgres alone: ceiling /s (2 cores)', `${p.ceilingPerSecond} (${r.limit ? round2(p.ceilingPerSecond / r.limit.perSecond) : '-'} of limit)`);
+  }
   if (r.throughput) {
     const t = r.throughput;
     add('2 throughput', 'deliveries/s end to end', t.perSecond);

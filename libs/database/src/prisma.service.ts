@@ -34,7 +34,7 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
    * connection under a name derived from its text: Postgres then skips parsing it again and, after
    * a few runs, planning it (planning was over 40% of Postgres's time on these statements). */
   async rows<T>(text: string, values: unknown[] = []): Promise<T[]> {
-    return (await this.pool.query({ name: statementName(text), text, values })).rows as T[];
+    return poolRows<T>(this.pool, text, values);
   }
 
   async isUp(): Promise<boolean> {
@@ -65,6 +65,11 @@ function safeAddress(url: string | undefined): string {
   } catch {
     return 'DATABASE_URL';
   }
+}
+
+/** `PrismaService.rows` on any pg pool (the bench's Postgres floor uses it too). */
+export async function poolRows<T>(pool: pg.Pool, text: string, values: unknown[] = []): Promise<T[]> {
+  return (await pool.query({ name: statementName(text), text, values })).rows as T[];
 }
 
 const statementNames = new Map<string, string>();

@@ -11,3 +11,4 @@ export * from './admin-delivery-log.repository.js';
 export * from './delivery.module.js';
 export * from './retry-later.error.js';
 export * from './endpoint-gate.js';
+export * from './delivery.repository.js';
