@@ -1,8 +1,18 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
+
+/** Random bytes drawn 4 KiB at a time: one call into OpenSSL (and its fork check) per 409 ids. */
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
 
 /** UUIDv7 (RFC 9562): time-ordered, so `ORDER BY id DESC` is newest first and cursors are ids. */
 export function uuidv7(now: number = Date.now()): string {
-  const bytes = randomBytes(16);
+  if (poolOffset + 10 > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const bytes = Buffer.alloc(16);
+  pool.copy(bytes, 6, poolOffset, poolOffset + 10);
+  poolOffset += 10;
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = (bytes[6]! & 0x0f) | 0x70;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;

@@ -15,7 +15,7 @@ export class AttemptLoader {
   constructor(deliveries: DeliveryRepository) {
     this.batcher = new Batcher({
       maxBatch: 200,
-      maxInFlight: 2,
+      maxInFlight: 1,
       runOne: (k) => deliveries.loadForAttempt(k.tenantId, k.deliveryId),
       runMany: (keys) => deliveries.loadManyForAttempt(keys),
     });

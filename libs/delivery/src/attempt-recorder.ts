@@ -18,7 +18,7 @@ export class AttemptRecorder {
   constructor(deliveries: DeliveryRepository) {
     this.batcher = new Batcher({
       maxBatch: 200,
-      maxInFlight: 2,
+      maxInFlight: 1,
       key: (a) => a.deliveryId,
       runOne: (a) => deliveries.recordAttempt(a.tenantId, a.deliveryId, a.attempt),
       runMany: async (batch) => {

@@ -28,7 +28,7 @@ export class EventWriter {
     };
     this.batcher = new Batcher({
       maxBatch: 200,
-      maxInFlight: 4,
+      maxInFlight: 1,
       // Two requests with one idempotency key must not share a batch: the second must see the first.
       key: (i) => (i.event.idempotencyKey === null ? i.event.id : `${i.tenantId}:${i.event.idempotencyKey}`),
       runOne: async (i) => (await runMany([i]))[0]!,

@@ -30,10 +30,10 @@ export interface DeliveryJobRequest {
 
 type FanOutJob = JobPayloads[JobName.FanOutEvent];
 
-/** Delivery jobs per addBulk, and addBulks in flight at once: a 1,000-endpoint fan-out never
- * holds 1,000 jobs in one pipeline. */
+/** Jobs per addBulk, and addBulks in flight at once per queue: a 1,000-endpoint fan-out never holds
+ * 1,000 jobs in one pipeline, and under load the next pipeline gathers whatever arrived meanwhile. */
 export const DELIVERY_ENQUEUE_CHUNK = 200;
-const DELIVERY_ENQUEUES_IN_FLIGHT = 2;
+const ENQUEUES_IN_FLIGHT = 1;
 
 const FAN_OUT_JOB_OPTIONS: JobsOptions = {
   attempts: 10,
@@ -74,8 +74,8 @@ export class JobProducer {
     @InjectQueue(QueueName.Delivery) private readonly deliveryQueue: Queue,
     private readonly config: AppConfig,
   ) {
-    this.fanOuts = bulkAdder(this.fanOutQueue, (d) => ({ name: JobName.FanOutEvent, data: d, opts: { ...FAN_OUT_JOB_OPTIONS, jobId: jobIdFor.fanOut(d.eventId) } }), (d) => d.eventId, 4);
-    this.deliveries = bulkAdder(this.deliveryQueue, (r) => this.deliveryJob(r), (r) => r.deliveryId, DELIVERY_ENQUEUES_IN_FLIGHT);
+    this.fanOuts = bulkAdder(this.fanOutQueue, (d) => ({ name: JobName.FanOutEvent, data: d, opts: { ...FAN_OUT_JOB_OPTIONS, jobId: jobIdFor.fanOut(d.eventId) } }), (d) => d.eventId, ENQUEUES_IN_FLIGHT);
+    this.deliveries = bulkAdder(this.deliveryQueue, (r) => this.deliveryJob(r), (r) => r.deliveryId, ENQUEUES_IN_FLIGHT);
   }
 
   async enqueueFanOut(tenantId: string, eventId: string): Promise<void> {
