@@ -147,7 +147,8 @@ function targetChecks(r: Record<string, any>): Check[] {
   if (r.postgresFloor) {
     const p = r.postgresFloor;
     add('2 throughput', 'Postgres alone: CPU ms / delivery', p.postgresCpuMsPerDelivery);
-    add('2 throughput', 'Postgres alone: ceiling /s (2 cores)', `${p.ceilingPerSecond} (${r.limit ? round2(p.ceilingPerSecond / r.limit.perSecond) : '-'} of limit)`);
+    const ofLimit = p.ceilingPerSecond && r.limit ? ` (${round2(p.ceilingPerSecond / r.limit.perSecond)} of limit)` : '';
+    add('2 throughput', 'Postgres alone: ceiling /s (2 cores)', `${p.ceilingPerSecond ?? '-'}${ofLimit}`);
   }
   if (r.throughput) {
     const t = r.throughput;

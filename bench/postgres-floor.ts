@@ -11,7 +11,7 @@ import type { BenchContext } from './scenarios.js';
 const BATCH = 200;
 
 export async function postgresFloor(ctx: BenchContext) {
-  const deliveries = Math.max(BATCH, Math.round((50_000 * ctx.scale) / BATCH) * BATCH);
+  const deliveries = Math.max(2 * BATCH, Math.round((50_000 * ctx.scale) / BATCH) * BATCH);
   const api = await ctx.platform.createTenant('postgres-floor');
   const [tenant] = await ctx.platform.query<{ id: string }>(`SELECT id FROM tenants WHERE name = 'postgres-floor'`);
   const tenantId = tenant!.id;
@@ -53,12 +53,14 @@ export async function postgresFloor(ctx: BenchContext) {
   }));
   const seconds = (performance.now() - t0) / 1000;
   const postgresCpuMs = ((cpuSecondsByName('postgres') - cpu0) * 1000) / (deliveries - BATCH);
+  const [recorded] = await ctx.platform.query<{ n: string }>(`SELECT count(*) AS n FROM delivery_attempts WHERE tenant_id = $1`, [tenantId]);
   return {
     deliveries: deliveries - BATCH,
+    attemptsRecorded: Number(recorded!.n) - BATCH,
     batch: BATCH,
     seconds: Math.round(seconds * 100) / 100,
     postgresCpuMsPerDelivery: Math.round(postgresCpuMs * 1000) / 1000,
     // Both cores given to Postgres and to nothing else.
-    ceilingPerSecond: Math.round(2000 / postgresCpuMs),
+    ceilingPerSecond: postgresCpuMs > 0 ? Math.round(2000 / postgresCpuMs) : null,
   };
 }

@@ -35,6 +35,7 @@ describe('bench harness smoke run', () => {
     assert.ok(r.dispatchApi.perSecond > 0 && r.dispatchApi.errors === 0 && Number.isFinite(r.dispatchApi.latencyMs.p99));
     assert.ok(r.latency.complete && Number.isFinite(r.latency.latencyMs.p99), JSON.stringify(r.latency));
     assert.ok(r.noisyNeighbour.complete && Number.isFinite(r.noisyNeighbour.healthyLatencyMs.p99) && r.noisyNeighbour.hangingAttemptsStarted > 0, JSON.stringify(r.noisyNeighbour));
+    assert.ok(r.postgresFloor.deliveries > 0 && r.postgresFloor.attemptsRecorded === r.postgresFloor.deliveries, JSON.stringify(r.postgresFloor));
     assert.ok(r.memory.peakRssMb.api > 0 && r.memory.peakRssMb.worker > 0);
     assert.ok(report.checks.length >= 10);
   });
