@@ -43,6 +43,12 @@ export class TestPlatform {
     if (!this.worker) this.worker = await startWorkerApp(this.config, 0, ...(this.logger ? [this.logger] : []));
   }
 
+  /** A provider of the running worker app (e.g. ReconcilerService, to run a pass on demand). */
+  workerProvider<T>(token: abstract new (...args: never[]) => T): T {
+    if (!this.worker) throw new Error('the worker is not running');
+    return this.worker.get(token);
+  }
+
   async stopWorker(): Promise<void> {
     await this.worker?.close();
     this.worker = undefined;
