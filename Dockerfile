@@ -28,4 +28,4 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000 3001
 # The API by default; the worker runs `node --max-old-space-size=192 dist/apps/worker/src/main.js`, the migration `npm run db:migrate`.
-CMD ["node", "dist/apps/api/src/main.js"]
+CMD ["node", "--max-old-space-size=192", "dist/apps/api/src/main.js"]

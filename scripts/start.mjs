@@ -173,8 +173,8 @@ async function build() {
 /** Runs the API and the worker until both have exited. A failure of either stops the other. */
 function runPlatform() {
   const processes = [
-    { name: 'api', main: 'dist/apps/api/src/main.js', nodeArgs: [] },
-    // The same heap cap as `npm run start:worker` (see bench/README.md: it keeps the worker's RSS bounded).
+    // The same heap caps as `npm run start:api` / `start:worker` (bench/README.md: they bound the RSS).
+    { name: 'api', main: 'dist/apps/api/src/main.js', nodeArgs: ['--max-old-space-size=192'] },
     { name: 'worker', main: 'dist/apps/worker/src/main.js', nodeArgs: ['--max-old-space-size=192'] },
   ];
   let stopping = null;
