@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import net, { type AddressInfo } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { ApiClient } from '../support/http-client.js';
@@ -121,9 +121,15 @@ describe('production processes: node dist/apps/*/main.js', () => {
     await waitUntil(async () => (await client.get(`/v1/deliveries?eventId=${ev.body.id}&status=succeeded`)).body.data.length === 1, 15_000, 'delivery recorded');
     assert.equal((await new ApiClient(`http://127.0.0.1:${workerPort}`).get('/health')).status, 200, 'the worker serves its health check');
 
+    // A connection that never sends a request (a load balancer's pre-opened one) must not hold up
+    // the exit: Node's server.close() alone would wait for it for as long as the client keeps it.
+    const silent = await Promise.all([port, workerPort].map((p) => openSilentConnection(p)));
+    const stoppedAt = Date.now();
     api.child.kill('SIGTERM');
     worker.child.kill('SIGTERM');
     const [apiExit, workerExit] = await Promise.all([api.exited, worker.exited]);
+    assert.ok(Date.now() - stoppedAt < 8_000, `exited ${Date.now() - stoppedAt} ms after SIGTERM`);
+    for (const s of silent) s.destroy();
     assert.deepEqual(apiExit, { code: 0, signal: null }, `api: ${api.stderr}`);
     assert.deepEqual(workerExit, { code: 0, signal: null }, `worker: ${worker.stderr}`);
     assert.equal(api.stderr, '');
@@ -158,3 +164,10 @@ describe('production processes: node dist/apps/*/main.js', () => {
     assert.match(lines[0]!, new RegExp(`Postgres is not reachable at 127\\.0\\.0\\.1:${closed}/nowhere`));
   });
 });
+
+function openSilentConnection(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+    socket.on('error', reject);
+  });
+}

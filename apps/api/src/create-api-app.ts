@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { createLogger, LoggerModule, PinoNestLogger, type Logger } from '#libs/common';
+import { createLogger, drainOnClose, LoggerModule, PinoNestLogger, type Logger } from '#libs/common';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { ApiModule } from './api.module.js';
 import { toErrorBody } from './common/error-body.js';
@@ -38,6 +38,7 @@ export async function createApiApp(config: AppConfig, logger: Logger = createLog
     bodyParser: false,
   });
   adapter.getInstance().removeContentTypeParser('text/plain');
+  drainOnClose(adapter.getInstance());
   app.useGlobalPipes(createValidationPipe());
   // Exit 0 once closed: Nest's default re-raises the signal, so the process would die by SIGTERM.
   app.enableShutdownHooks([], { useProcessExit: true });

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createLogger, LoggerModule, PinoNestLogger, type Logger } from '#libs/common';
+import { createLogger, drainOnClose, LoggerModule, PinoNestLogger, type Logger } from '#libs/common';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { WorkerLifecycle } from './worker-lifecycle.js';
 import { WorkerModule } from './worker.module.js';
@@ -16,7 +16,9 @@ function rootModule(config: AppConfig, logger: Logger): DynamicModule {
 
 /** Builds the worker, serves its health endpoint on `port`, then starts the queue workers. */
 export async function startWorkerApp(config: AppConfig, port: number, logger: Logger = createLogger(config.logLevel, 'worker')): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(rootModule(config, logger), new FastifyAdapter(), {
+  const adapter = new FastifyAdapter();
+  drainOnClose(adapter.getInstance());
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule(config, logger), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });

@@ -5,3 +5,4 @@ export * from './clock.js';
 export * from './logger.module.js';
 export * from './pagination.js';
 export * from './batcher.js';
+export * from './http-drain.js';
