@@ -30,7 +30,7 @@ export function drainOnClose(app: FastifyInstance, graceMs = HTTP_DRAIN_GRACE_MS
     res.once('close', () => {
       inFlight.set(socket, Math.max(0, (inFlight.get(socket) ?? 1) - 1));
       // After the response has gone out, not in the middle of it.
-      setImmediate(() => settle(socket));
+      if (draining) setImmediate(() => settle(socket));
     });
   });
   app.addHook('preClose', async () => {
