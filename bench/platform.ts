@@ -43,16 +43,26 @@ function rssKb(pid: number | undefined): number {
   }
 }
 
+/** A process's command name and CPU seconds from /proc/<pid>/stat: its own (user + system) and
+ * that of its ended children (the postmaster inherits the CPU of backends that ended). */
+function procCpu(pid: number | string): { comm: string; own: number; children: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    return {
+      comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      own: (Number(fields[11]) + Number(fields[12])) / 100,
+      children: (Number(fields[13]) + Number(fields[14])) / 100,
+    };
+  } catch {
+    return null; // gone, or ended while we read
+  }
+}
+
 /** CPU seconds (user + system) a process has used so far; on a shared machine, CPU per delivery is
  * the figure that other load disturbs least. */
 export function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
+  return pid ? (procCpu(pid)?.own ?? 0) : 0;
 }
 
 /** CPU seconds used so far by every process with this command name (Postgres backends, redis-server),
@@ -61,16 +71,8 @@ export function cpuSecondsByName(name: string): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (comm !== name) continue;
-      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-      // utime + stime, plus cutime + cstime: the postmaster inherits the CPU of backends that ended.
-      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
-    } catch {
-      // the process ended while we read
-    }
+    const p = procCpu(entry);
+    if (p?.comm === name) total += p.own + p.children;
   }
   return total;
 }

@@ -23,6 +23,10 @@ export interface AcceptedEvent {
   deliveries: NewDelivery[];
 }
 
+/** The one rule for which endpoints `e` receive an event, given its matching patterns (a text[]),
+ * shared by the API's inline fan-out and the worker's fan-out job. */
+const subscribed = (patterns: string) => `e.status = 'active' AND e.deleted_at IS NULL AND e.event_types && ${patterns}`;
+
 export interface NewEvent {
   id: string;
   type: string;
@@ -51,8 +55,7 @@ export class EventRepository {
            -- One more than the limit is enough to know the event is too large: a tenant with 10,000
            -- subscribed endpoints costs this statement inlineMax + 1 rows, not 10,000.
            SELECT e.id AS endpoint_id FROM endpoints e
-           WHERE e.tenant_id = t.tenant_id AND e.status = 'active' AND e.deleted_at IS NULL
-             AND e.event_types && string_to_array(t.patterns, ' ')
+           WHERE e.tenant_id = t.tenant_id AND ${subscribed("string_to_array(t.patterns, ' ')")}
            LIMIT $6 + 1
          ) AS x
        ),
@@ -111,8 +114,7 @@ export class EventRepository {
        INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, event_type, next_attempt_at)
        SELECT uuid_generate_v7(), ev.tenant_id, ev.id, e.id, ev.type, now()
        FROM ev JOIN endpoints e ON e.tenant_id = ev.tenant_id
-       WHERE e.status = 'active' AND e.deleted_at IS NULL AND e.created_at <= ev.created_at
-         AND e.event_types && $3::text[]
+       WHERE ${subscribed('$3::text[]')} AND e.created_at <= ev.created_at
        ON CONFLICT (event_id, endpoint_id) DO NOTHING
        RETURNING id AS "deliveryId", endpoint_id AS "endpointId"`,
       [eventId, tenantId, matchingPatterns],
