@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { createLogger, drainOnClose, LoggerModule, PinoNestLogger, type Logger } from '#libs/common';
+import { DomainEventsModule } from '#libs/domain-events';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { ApiModule } from './api.module.js';
 import { toErrorBody } from './common/error-body.js';
@@ -15,7 +16,7 @@ export const MAX_BODY_BYTES = 256 * 1024;
 function rootModule(config: AppConfig, logger: Logger): DynamicModule {
   @Module({})
   class ApiRootModule {}
-  return { module: ApiRootModule, imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), ApiModule] };
+  return { module: ApiRootModule, imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), DomainEventsModule, ApiModule] };
 }
 
 /** Builds the API application (not yet listening). Used by main.ts and by the tests. */

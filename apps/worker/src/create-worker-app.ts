@@ -3,6 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createLogger, drainOnClose, LoggerModule, PinoNestLogger, type Logger } from '#libs/common';
+import { DomainEventsModule } from '#libs/domain-events';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { WorkerLifecycle } from './worker-lifecycle.js';
 import { WorkerModule } from './worker.module.js';
@@ -11,7 +12,7 @@ import { ReconcileScheduler } from './reconcile.scheduler.js';
 function rootModule(config: AppConfig, logger: Logger): DynamicModule {
   @Module({})
   class WorkerRootModule {}
-  return { module: WorkerRootModule, imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), WorkerModule] };
+  return { module: WorkerRootModule, imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), DomainEventsModule, WorkerModule] };
 }
 
 /** Builds the worker, serves its health endpoint on `port`, then starts the queue workers. */

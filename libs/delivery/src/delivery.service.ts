@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, LOGGER, type Logger } from '#libs/common';
 import { AppConfig } from '#libs/config';
+import { classifyAttempt, DomainEvents } from '#libs/domain-events';
 import { EndpointSecretCipher } from '#libs/endpoints';
 import { RateLimitStore } from '#libs/queue';
 import { AttemptLoader } from './attempt-loader.js';
@@ -31,6 +32,7 @@ export class DeliveryService {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly secrets: EndpointSecretCipher,
     private readonly rates: RateLimitStore,
+    private readonly events: DomainEvents,
   ) {
     this.policy = new RetryPolicy(config.retryScheduleSeconds, () => clock.random());
   }
@@ -72,7 +74,7 @@ export class DeliveryService {
     });
     const verdict = this.policy.decide(result, attemptNumber);
     const status = verdict.outcome === 'retry' ? 'pending' : verdict.outcome;
-    const recorded = await this.recorder.record(tenantId, deliveryId, {
+    const record = {
       attemptNumber,
       startedAt,
       durationMs: result.durationMs,
@@ -83,12 +85,29 @@ export class DeliveryService {
       status,
       nextAttemptAt: verdict.outcome === 'retry' ? new Date(this.clock.now() + verdict.delayMs) : null,
       lastError: verdict.outcome === 'succeeded' ? null : verdict.reason,
-    });
+    } as const;
+    const recorded = await this.recorder.record(tenantId, deliveryId, record);
     const log = { tenantId, deliveryId, eventId: ctx.eventId, endpointId: ctx.endpointId, attempt: attemptNumber, outcome: verdict.outcome, durationMs: result.durationMs };
     if (!recorded) {
       this.logger.warn(log, 'attempt made but another run recorded this attempt number first');
       return { outcome: 'skipped', reason: 'attempt recorded by another run' };
     }
+    this.events.emit('attempt.recorded', {
+      tenantId,
+      deliveryId,
+      eventId: ctx.eventId,
+      eventType: ctx.eventType,
+      endpointId: ctx.endpointId,
+      attemptNumber,
+      startedAt,
+      durationMs: result.durationMs,
+      result: classifyAttempt(record.responseStatus, record.errorKind),
+      responseStatus: record.responseStatus,
+      errorKind: record.errorKind,
+      deliveryStatus: status,
+      nextAttemptAt: record.nextAttemptAt,
+      reason: record.lastError,
+    });
     if (verdict.outcome === 'succeeded') this.logger.debug(log, 'delivered');
     else this.logger.info({ ...log, reason: verdict.reason }, verdict.outcome === 'retry' ? 'attempt failed, will retry' : 'delivery failed');
     return verdict;

@@ -1,0 +1,44 @@
+/** The domain-event catalogue: everything that happened and that other parts of the platform may
+ * react to (health, alerts, metrics, live views). Each event is published once, after what it
+ * describes has committed, by the code that made it happen; subscribers live in their own libs. */
+
+/** How an attempt ended, as the stats and metrics count it. */
+export type AttemptResultClass = '2xx' | '3xx' | '4xx' | '5xx' | 'timeout' | 'network';
+
+export interface AttemptRecordedEvent {
+  tenantId: string;
+  deliveryId: string;
+  eventId: string;
+  eventType: string;
+  endpointId: string;
+  attemptNumber: number;
+  startedAt: Date;
+  durationMs: number;
+  result: AttemptResultClass;
+  responseStatus: number | null;
+  /** timeout | connection_refused | dns | tls | reset | network | blocked; null when a response arrived. */
+  errorKind: string | null;
+  /** The delivery after this attempt: `pending` (a retry is scheduled), `succeeded` or `failed` (for good). */
+  deliveryStatus: 'pending' | 'succeeded' | 'failed';
+  nextAttemptAt: Date | null;
+  /** Why the attempt did not succeed, in words; null on success. */
+  reason: string | null;
+}
+
+export interface DomainEventMap {
+  /** An attempt row and the delivery's new state have committed. */
+  'attempt.recorded': AttemptRecordedEvent;
+}
+
+export type DomainEventName = keyof DomainEventMap;
+
+/** The class of an attempt's outcome from its status or error kind. */
+export function classifyAttempt(responseStatus: number | null, errorKind: string | null): AttemptResultClass {
+  if (responseStatus !== null) {
+    if (responseStatus >= 200 && responseStatus < 300) return '2xx';
+    if (responseStatus >= 300 && responseStatus < 400) return '3xx';
+    if (responseStatus >= 400 && responseStatus < 500) return '4xx';
+    return '5xx';
+  }
+  return errorKind === 'timeout' ? 'timeout' : 'network';
+}
