@@ -13,11 +13,12 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { DeliveriesController } from './deliveries/deliveries.controller.js';
 import { EndpointsController } from './endpoints/endpoints.controller.js';
 import { EventsController } from './events/events.controller.js';
+import { SettingsController } from './settings/settings.controller.js';
 
 /** The HTTP API. Config and logger modules are supplied by `createApiApp`. */
 @Module({
   imports: [DatabaseModule, QueueModule.forRole('producer'), TenantsModule, EndpointsModule, EventsModule, DeliveryModule],
-  controllers: [AdminController, ApiKeysController, EndpointsController, EventsController, DeliveriesController, HealthController],
+  controllers: [AdminController, ApiKeysController, EndpointsController, EventsController, DeliveriesController, SettingsController, HealthController],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })
 export class ApiModule {}

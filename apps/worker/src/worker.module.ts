@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '#libs/alerts';
 import { DatabaseModule } from '#libs/database';
 import { DeliveryModule } from '#libs/delivery';
+import { EndpointHealthModule } from '#libs/endpoint-health';
 import { EventsModule } from '#libs/events';
 import { HealthController } from '#libs/health';
 import { QueueModule } from '#libs/queue';
@@ -12,7 +14,7 @@ import { WorkerLifecycle } from './worker-lifecycle.js';
 
 /** The worker: BullMQ processors plus a health endpoint. Config and logger come from `createWorkerApp`. */
 @Module({
-  imports: [DatabaseModule, QueueModule.forRole('worker'), EventsModule, DeliveryModule, ReconcileModule],
+  imports: [DatabaseModule, QueueModule.forRole('worker'), EventsModule, DeliveryModule, ReconcileModule, EndpointHealthModule, AlertsModule],
   controllers: [HealthController],
   providers: [FanOutProcessor, DeliveryProcessor, WorkerLifecycle, ReconcileScheduler],
 })

@@ -33,6 +33,19 @@ export class AppConfig {
   readonly rateLimitPerSecond: number;
   /** The tenant limit's window; RATE_LIMIT_PER_SECOND scales with it (1000 ms by default). */
   readonly rateLimitWindowMs: number;
+  /** An endpoint whose deliveries have all failed this long (with at least endpointDisableMinFailures
+   * failed deliveries) is disabled; 0 turns auto-disable off. */
+  readonly endpointDisableAfterMs: number;
+  readonly endpointDisableMinFailures: number;
+  /** Failed deliveries in a row that raise hookrelay.endpoint.failing (once per streak). */
+  readonly endpointFailingAlertAfter: number;
+  /** At most one delivery.failed alert, and one email per alert kind, per endpoint in this window. */
+  readonly alertDedupeMs: number;
+  /** Null: alerts are not emailed. */
+  readonly smtp: SmtpSettings | null;
+  readonly alertEmailFrom: string;
+  /** How often each worker looks for due alert rows; a failed email waits 2^n of these (at most 1 h). */
+  readonly alertOutboxPollMs: number;
 
   constructor(env: EnvDto) {
     this.databaseUrl = env.DATABASE_URL;
@@ -54,12 +67,40 @@ export class AppConfig {
     this.secretKeys = parseSecretKeys(env.SECRETS_KEY);
     this.rateLimitPerSecond = env.RATE_LIMIT_PER_SECOND;
     this.rateLimitWindowMs = env.RATE_LIMIT_WINDOW_MS;
+    this.endpointDisableAfterMs = Math.round(env.ENDPOINT_DISABLE_AFTER_HOURS * 3_600_000);
+    this.endpointDisableMinFailures = env.ENDPOINT_DISABLE_MIN_FAILURES;
+    this.endpointFailingAlertAfter = env.ENDPOINT_FAILING_ALERT_AFTER;
+    this.alertDedupeMs = Math.round(env.ALERT_DEDUPE_SECONDS * 1000);
+    this.smtp = env.SMTP_URL ? parseSmtpUrl(env.SMTP_URL) : null;
+    this.alertEmailFrom = env.ALERT_EMAIL_FROM;
+    this.alertOutboxPollMs = env.ALERT_OUTBOX_POLL_MS;
   }
 
   /** Attempts in all: the first one plus one per entry of the retry schedule. */
   get maxAttempts(): number {
     return this.retryScheduleSeconds.length + 1;
   }
+}
+
+export interface SmtpSettings {
+  /** The URL as given, for nodemailer (credentials included: never log it). */
+  url: string;
+  /** host:port, safe to log. */
+  address: string;
+}
+
+/** Checks an SMTP_URL: smtp:// or smtps://, a host, an optional port and credentials. */
+export function parseSmtpUrl(raw: string): SmtpSettings {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new Error('SMTP_URL must be smtp://[user:pass@]host[:port] or smtps://...');
+  }
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new Error('SMTP_URL must start with smtp:// or smtps://');
+  if (!u.hostname) throw new Error('SMTP_URL must name a host');
+  if ((u.pathname && u.pathname !== '/') || u.hash) throw new Error('SMTP_URL must be smtp://[user:pass@]host[:port] with no path');
+  return { url: raw, address: `${u.hostname}:${u.port || (u.protocol === 'smtps:' ? 465 : 587)}` };
 }
 
 export class ConfigError extends Error {
@@ -88,13 +129,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   } catch (err) {
     problems.push((err as Error).message);
   }
+  if (env.SMTP_URL) {
+    try {
+      parseSmtpUrl(env.SMTP_URL);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return new AppConfig(env);
 }
 
 /** Constraints that say what kind of value is wanted; when one fails, the range checks after it
  * only confuse ("PORT must not be greater than 65535" for PORT=abc). */
-const TYPE_CHECKS = ['isString', 'isInt', 'isBoolean'];
+const TYPE_CHECKS = ['isString', 'isInt', 'isNumber', 'isBoolean'];
 
 /** One line per variable: its type problem if it has one, else its first other problem. */
 function firstProblem(e: ValidationError): string {

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -8,6 +8,7 @@ const toBool = ({ value }: { value: unknown }) => {
   if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
   return value;
 };
+const toNumber = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value);
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 
 /** The process environment as the platform reads it; validated once at start-up. */
@@ -109,6 +110,46 @@ export class EnvDto {
   @IsInt({ message: 'RECONCILE_INTERVAL_MS must be a whole number of milliseconds' })
   @Min(100)
   RECONCILE_INTERVAL_MS: number = 30_000;
+
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'ENDPOINT_DISABLE_AFTER_HOURS must be a number of hours (fractions allowed, 0 = never disable)' })
+  @Min(0)
+  @Max(8760)
+  ENDPOINT_DISABLE_AFTER_HOURS: number = 120;
+
+  @Transform(toInt)
+  @IsInt({ message: 'ENDPOINT_DISABLE_MIN_FAILURES must be a whole number of failed deliveries' })
+  @Min(1)
+  @Max(1_000_000)
+  ENDPOINT_DISABLE_MIN_FAILURES: number = 10;
+
+  @Transform(toInt)
+  @IsInt({ message: 'ENDPOINT_FAILING_ALERT_AFTER must be a whole number of failed deliveries' })
+  @Min(1)
+  @Max(1_000_000)
+  ENDPOINT_FAILING_ALERT_AFTER: number = 3;
+
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'ALERT_DEDUPE_SECONDS must be a number of seconds' })
+  @Min(0)
+  @Max(30 * 86400)
+  ALERT_DEDUPE_SECONDS: number = 3600;
+
+  /** Empty: no alert email. Checked in full by parseSmtpUrl in loadConfig. */
+  @IsString()
+  @Matches(/^(smtps?:\/\/\S+)?$/, { message: 'SMTP_URL must be smtp://[user:pass@]host[:port] or smtps://... (or empty: no alert email)' })
+  SMTP_URL: string = '';
+
+  @IsString()
+  @Length(3, 320, { message: 'ALERT_EMAIL_FROM must be an email address, optionally with a name: Hookrelay <alerts@example.com>' })
+  @Matches(/^([^<>\r\n]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/, { message: 'ALERT_EMAIL_FROM must be an email address, optionally with a name: Hookrelay <alerts@example.com>' })
+  ALERT_EMAIL_FROM: string = 'Hookrelay <alerts@hookrelay.invalid>';
+
+  @Transform(toInt)
+  @IsInt({ message: 'ALERT_OUTBOX_POLL_MS must be a whole number of milliseconds' })
+  @Min(50)
+  @Max(600_000)
+  ALERT_OUTBOX_POLL_MS: number = 5000;
 
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -25,9 +25,40 @@ export interface AttemptRecordedEvent {
   reason: string | null;
 }
 
+export interface EndpointDisabledEvent {
+  tenantId: string;
+  endpointId: string;
+  /** "failing since <ISO time>: <last error>" */
+  reason: string;
+  disabledAt: Date;
+}
+
+export interface AlertsQueuedEvent {
+  /** Endpoints whose alerts were just written to the outbox. */
+  endpoints: number;
+}
+
+export type AlertChannelName = 'webhook' | 'email';
+
+export interface AlertSentEvent {
+  channel: AlertChannelName;
+  /** endpoint.failing | endpoint.disabled | endpoint.recovered | delivery.failed */
+  kind: string;
+  tenantId: string;
+  endpointId: string;
+  /** `failed`: will be retried; `given_up`: retried for 24 h, dropped. */
+  outcome: 'sent' | 'failed' | 'given_up';
+}
+
 export interface DomainEventMap {
   /** An attempt row and the delivery's new state have committed. */
   'attempt.recorded': AttemptRecordedEvent;
+  /** The endpoint-health flush disabled an endpoint (ENDPOINT_DISABLE_AFTER_HOURS); committed. */
+  'endpoint.disabled': EndpointDisabledEvent;
+  /** Alert rows were committed to the outbox (wakes this process's alert sender). */
+  'alerts.queued': AlertsQueuedEvent;
+  /** One outcome of sending an alert (an email sent, failed for now or given up; a webhook alert stored as an event). */
+  'alert.sent': AlertSentEvent;
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -53,7 +53,7 @@ export class EndpointRepository {
 
   async update(tenantId: string, id: string, changes: EndpointChanges): Promise<Endpoint | null> {
     const { headers, ...rest } = changes;
-    const data = { ...rest, ...(headers !== undefined ? { headers: headers as Prisma.InputJsonObject } : {}) };
+    const data = { ...rest, ...(headers !== undefined ? { headers: headers as Prisma.InputJsonObject } : {}), ...statusChange(changes.status) };
     const { count } = await this.prisma.endpoint.updateMany({ where: { id, tenantId, deletedAt: null }, data });
     return count === 0 ? null : this.findById(tenantId, id);
   }
@@ -84,4 +84,14 @@ export class EndpointRepository {
       return true;
     });
   }
+}
+
+/** Re-enabling starts the endpoint afresh: the failure streak, its alert state and the disable
+ * reason are cleared (success and failure times stay). Disabling by hand records when. */
+function statusChange(status: EndpointStatus | undefined): Prisma.EndpointUpdateManyMutationInput {
+  if (status === 'active') {
+    return { disabledAt: null, disabledReason: null, consecutiveFailures: 0, failingSince: null, failingAlertAt: null, failedPendingCount: 0, failedPendingIds: [] };
+  }
+  if (status === 'disabled') return { disabledAt: new Date(), disabledReason: null };
+  return {};
 }

@@ -17,8 +17,23 @@ export interface EndpointView {
   status: EndpointStatus;
   headers: Record<string, string>;
   rateLimitPerSecond: number | null;
+  /** Set when the platform disabled it (deliveries kept failing); cleared on re-enable. */
+  disabledReason: string | null;
+  disabledAt: Date | null;
+  health: EndpointHealthView;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Kept from recorded attempts, in batches (libs/endpoint-health): up to a second behind. */
+export interface EndpointHealthView {
+  lastSuccessAt: Date | null;
+  /** The last failed attempt, retried or final. */
+  lastFailureAt: Date | null;
+  /** When the first failed delivery of the current streak failed; null when healthy. */
+  failingSince: Date | null;
+  /** Deliveries (not attempts) that ended failed since the last success. */
+  consecutiveFailures: number;
 }
 
 /** Rotation grace period when the caller names none. */
@@ -57,6 +72,9 @@ function toEndpointView(e: Endpoint, headers: Record<string, string>): EndpointV
     status: e.status,
     headers,
     rateLimitPerSecond: e.rateLimitPerSecond,
+    disabledReason: e.disabledReason,
+    disabledAt: e.disabledAt,
+    health: { lastSuccessAt: e.lastSuccessAt, lastFailureAt: e.lastFailureAt, failingSince: e.failingSince, consecutiveFailures: e.consecutiveFailures },
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
   };

@@ -54,6 +54,9 @@ describe('matching an event type against subscriptions', () => {
     assert.deepEqual(patternsMatching('order'), ['*', 'order']);
     assert.deepEqual(patternsMatching('order.item.added'), ['*', 'order.*', 'order.item.*', 'order.item.added']);
   });
+  it('leaves * out for the reserved hookrelay. types', () => {
+    assert.deepEqual(patternsMatching('hookrelay.endpoint.failing'), ['hookrelay.*', 'hookrelay.endpoint.*', 'hookrelay.endpoint.failing']);
+  });
 
   const table: Array<[string[], string, boolean]> = [
     [['*'], 'anything.at.all', true],
@@ -67,6 +70,11 @@ describe('matching an event type against subscriptions', () => {
     [['order.item.*'], 'order.completed', false],
     [['invoice.paid', 'order.*'], 'order.x', true],
     [['Order.*'], 'order.x', false],
+    [['*'], 'hookrelay.endpoint.failing', false],
+    [['hookrelay.*'], 'hookrelay.endpoint.failing', true],
+    [['hookrelay.endpoint.disabled'], 'hookrelay.endpoint.disabled', true],
+    [['*', 'hookrelay.delivery.failed'], 'hookrelay.endpoint.failing', false],
+    [['*'], 'hookrelayx.y', true],
     [[], 'order.x', false],
   ];
   for (const [subs, type, expected] of table) {
@@ -81,7 +89,7 @@ describe('matching an event type against subscriptions', () => {
     const pattern = fc.oneof(fc.constant('*'), type, type.map((t) => `${t}.*`));
     fc.assert(
       fc.property(fc.array(pattern, { maxLength: 4 }), type, (subs, t) => {
-        const expected = subs.some((p) => p === '*' || p === t || (p.endsWith('.*') && t.startsWith(p.slice(0, -1))));
+        const expected = subs.some((p) => (p === '*' && !t.startsWith('hookrelay.')) || p === t || (p.endsWith('.*') && t.startsWith(p.slice(0, -1))));
         assert.equal(matchesEventType(subs, t), expected);
         for (const p of subs) assert.ok(isValidEventTypePattern(p));
       }),

@@ -14,11 +14,21 @@ export function isValidEventTypePattern(pattern: string): boolean {
   return pattern.length <= MAX_EVENT_TYPE_LENGTH && EVENT_TYPE_PATTERN_RE.test(pattern);
 }
 
+/** Event types under this prefix are the platform's own operational events (hookrelay.endpoint.failing,
+ * ...): tenants cannot dispatch them, and `*` does not match them; only `hookrelay.*` or the exact
+ * type subscribes to them. */
+export const RESERVED_EVENT_TYPE_PREFIX = 'hookrelay.';
+
+export function isReservedEventType(type: string): boolean {
+  return type.startsWith(RESERVED_EVENT_TYPE_PREFIX);
+}
+
 /** Every pattern that matches `type`: an endpoint is subscribed when its list shares one of them.
- * This turns matching into an array overlap that a GIN index answers. */
+ * This turns matching into an array overlap that a GIN index answers. It is the one subscription
+ * rule: both fan-outs (and anything matching events to endpoints) go through it. */
 export function patternsMatching(type: string): string[] {
   const segments = type.split('.');
-  const patterns = ['*'];
+  const patterns = isReservedEventType(type) ? [] : ['*'];
   for (let i = 1; i < segments.length; i++) patterns.push(`${segments.slice(0, i).join('.')}.*`);
   patterns.push(type);
   return patterns;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, LOGGER, ServiceUnavailableError, uuidv7, type Logger } from '#libs/common';
+import { ConflictError, LOGGER, ServiceUnavailableError, uuidv7, ValidationFailedError, type Logger } from '#libs/common';
 import { isDatabaseUnavailable } from '#libs/database';
+import { isReservedEventType, RESERVED_EVENT_TYPE_PREFIX } from '#libs/endpoints';
 import { JobProducer } from '#libs/queue';
 import type { StoredEvent } from './event.repository.js';
 import { EventWriter, type WriteResult } from './event-writer.js';
@@ -30,6 +31,20 @@ export class EventService {
    * large fan-out, will be created by a worker job), even if an enqueue below fails: the reconciler
    * finds pending deliveries and events not yet fanned out that have no job. */
   async dispatch(tenantId: string, input: DispatchInput): Promise<DispatchResult> {
+    if (isReservedEventType(input.type)) {
+      throw new ValidationFailedError(`type: event types starting with ${RESERVED_EVENT_TYPE_PREFIX} are reserved for the platform's own operational events`, { field: 'type' });
+    }
+    return this.store(tenantId, input);
+  }
+
+  /** The platform's own hookrelay.* events (alerts): stored, signed, retried and logged like any
+   * other event of the tenant. Callers pass an idempotency key so a retry stores the event once. */
+  async dispatchOperational(tenantId: string, input: DispatchInput & { idempotencyKey: string }): Promise<DispatchResult> {
+    if (!isReservedEventType(input.type)) throw new Error(`operational event types start with ${RESERVED_EVENT_TYPE_PREFIX}`);
+    return this.store(tenantId, input);
+  }
+
+  private async store(tenantId: string, input: DispatchInput): Promise<DispatchResult> {
     const dataJson = JSON.stringify(input.data);
     let result: WriteResult;
     try {

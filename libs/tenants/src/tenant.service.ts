@@ -27,8 +27,26 @@ export function toApiKeyView(k: ApiKey): ApiKeyView {
 export interface CreatedTenant {
   id: string;
   name: string;
+  alertEmails: string[];
   apiKey: string;
   createdAt: Date;
+}
+
+export interface TenantSettings {
+  /** Where failing, disabled and recovered alerts are emailed (when SMTP_URL is set). */
+  alertEmails: string[];
+}
+
+/** Alert addresses as stored: trimmed, each address once (compared without case). */
+export function normaliseAlertEmails(emails: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const e of emails.map((x) => x.trim())) {
+    if (seen.has(e.toLowerCase())) continue;
+    seen.add(e.toLowerCase());
+    out.push(e);
+  }
+  return out;
 }
 
 @Injectable()
@@ -43,10 +61,33 @@ export class TenantService {
     revocations.onRevoked((hash) => this.keyCache.delete(hash));
   }
 
-  async create(name: string): Promise<CreatedTenant> {
+  async create(name: string, alertEmails: readonly string[] = []): Promise<CreatedTenant> {
     const key = generateApiKey();
-    const tenant = await this.tenants.createWithKey(name, key);
-    return { id: tenant.id, name: tenant.name, apiKey: key.key, createdAt: tenant.createdAt };
+    const tenant = await this.tenants.createWithKey(name, key, normaliseAlertEmails(alertEmails));
+    return { id: tenant.id, name: tenant.name, alertEmails: tenant.alertEmails, apiKey: key.key, createdAt: tenant.createdAt };
+  }
+
+  /** Admin: renames a tenant or sets its alert emails. */
+  async updateTenant(id: string, changes: { name?: string; alertEmails?: readonly string[] }): Promise<{ id: string; name: string; alertEmails: string[]; createdAt: Date }> {
+    const t = await this.tenants.updateAcrossTenants(id, {
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.alertEmails !== undefined ? { alertEmails: normaliseAlertEmails(changes.alertEmails) } : {}),
+    });
+    if (!t) throw new NotFoundError('tenant');
+    return { id: t.id, name: t.name, alertEmails: t.alertEmails, createdAt: t.createdAt };
+  }
+
+  async getSettings(tenantId: string): Promise<TenantSettings> {
+    const s = await this.tenants.findSettings(tenantId);
+    if (!s) throw new NotFoundError('tenant');
+    return s;
+  }
+
+  async updateSettings(tenantId: string, changes: { alertEmails?: readonly string[] }): Promise<TenantSettings> {
+    if (changes.alertEmails === undefined) return this.getSettings(tenantId);
+    const s = await this.tenants.updateSettings(tenantId, { alertEmails: normaliseAlertEmails(changes.alertEmails) });
+    if (!s) throw new NotFoundError('tenant');
+    return s;
   }
 
   async listAll(limit: number, beforeId?: string) {

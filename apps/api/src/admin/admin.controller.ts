@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { NotFoundError, toPage } from '#libs/common';
 import { AdminDeliveryLogRepository } from '#libs/delivery';
@@ -9,7 +9,7 @@ import { cursorToId, PageQueryDto } from '../common/pagination.js';
 import { AdminListDeliveriesQuery } from '../deliveries/dto/list-deliveries.query.js';
 import { DeliveryPage, DeliveryWithAttemptsResponse } from '../deliveries/dto/delivery.response.js';
 import { toDeliveryFilter } from '../deliveries/to-filter.js';
-import { CreateTenantDto, CreatedTenantResponse, TenantPage } from './dto/create-tenant.dto.js';
+import { CreateTenantDto, CreatedTenantResponse, TenantPage, UpdatedTenantResponse, UpdateTenantDto } from './dto/create-tenant.dto.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -24,7 +24,14 @@ export class AdminController {
   @Post('tenants')
   @ApiCreatedResponse({ type: CreatedTenantResponse })
   createTenant(@Body() dto: CreateTenantDto) {
-    return this.tenants.create(dto.name);
+    return this.tenants.create(dto.name, dto.alertEmails);
+  }
+
+  // PATCH /v1/admin/tenants/:id (alert emails, name): kept apart from the other admin tenant routes.
+  @Patch('tenants/:id')
+  @ApiOkResponse({ type: UpdatedTenantResponse })
+  updateTenant(@Param('id', new IdParamPipe('tenant')) id: string, @Body() dto: UpdateTenantDto) {
+    return this.tenants.updateTenant(id, dto);
   }
 
   @Get('tenants')

@@ -1,5 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
+export class EndpointHealthResponse {
+  @ApiProperty({ nullable: true, type: Date, description: 'when a delivery last succeeded' }) lastSuccessAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date, description: 'when an attempt last failed (retried or final)' }) lastFailureAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date, description: 'when the first failed delivery of the current streak failed; null when healthy' }) failingSince!: Date | null;
+  @ApiProperty({ description: 'deliveries (not attempts) that ended failed since the last success' }) consecutiveFailures!: number;
+}
+
 export class EndpointResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() url!: string;
@@ -8,6 +15,9 @@ export class EndpointResponse {
   @ApiProperty({ enum: ['active', 'disabled'] }) status!: string;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) headers!: Record<string, string>;
   @ApiPropertyOptional({ nullable: true, type: Number }) rateLimitPerSecond!: number | null;
+  @ApiProperty({ nullable: true, type: String, example: 'failing since 2026-12-01T00:00:00.000Z: HTTP 503', description: 'why the platform disabled it (ENDPOINT_DISABLE_AFTER_HOURS); null otherwise' }) disabledReason!: string | null;
+  @ApiProperty({ nullable: true, type: Date, description: 'when it was disabled; cleared when re-enabled' }) disabledAt!: Date | null;
+  @ApiProperty({ type: EndpointHealthResponse, description: 'kept from recorded attempts, in batches (a second or so behind)' }) health!: EndpointHealthResponse;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
 }

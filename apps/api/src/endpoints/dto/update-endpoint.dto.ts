@@ -28,7 +28,7 @@ export class UpdateEndpointDto {
   @NoNul('description')
   description?: string | null;
 
-  @ApiPropertyOptional({ enum: ['active', 'disabled'] })
+  @ApiPropertyOptional({ enum: ['active', 'disabled'], description: 'active re-enables an endpoint and clears its failure streak and disabledReason/disabledAt' })
   @present
   @IsIn(['active', 'disabled'], { message: 'status must be active or disabled' })
   status?: 'active' | 'disabled';
