@@ -57,6 +57,9 @@ describe('tenant isolation, over every tenant route in the route table', () => {
     await receiver.waitFor(1, '/owner');
     ids.delivery = (await waitUntil(async () => (await owner.client.get(`/v1/deliveries?eventId=${ev.body.id}`)).body.data[0]?.id, 15_000, 'the delivery'))!;
     ids.apiKey = (await owner.client.get('/v1/api-keys')).body.data[0].id;
+    await owner.client.patch('/v1/settings', { alertEmails: ['owner@example.com'] });
+    // Health is written a moment after the attempt: let it settle before the owner's rows are compared.
+    await waitUntil(async () => (await owner.client.get(`/v1/endpoints/${ids.endpoint}`)).body.health.lastSuccessAt !== null, 15_000, 'the endpoint health');
   });
   after(async () => {
     await platform?.stop();
@@ -72,6 +75,7 @@ describe('tenant isolation, over every tenant route in the route table', () => {
       keys: await platform.query('SELECT * FROM api_keys WHERE tenant_id = $1 ORDER BY id', t),
       events: await platform.query('SELECT id, type, data::text FROM events WHERE tenant_id = $1 ORDER BY id', t),
       deliveries: await platform.query('SELECT * FROM deliveries WHERE tenant_id = $1 ORDER BY id', t),
+      tenant: await platform.query('SELECT * FROM tenants WHERE id = $1', t),
     };
   }
 
@@ -94,6 +98,8 @@ describe('tenant isolation, over every tenant route in the route table', () => {
     'GET /v1/api-keys': () => [{ path: '/v1/api-keys', expect: 'list' }],
     'POST /v1/api-keys': () => [{ path: '/v1/api-keys', body: { name: 'mine' }, expect: 'own' }],
     'DELETE /v1/api-keys/:id': () => [{ path: `/v1/api-keys/${ids.apiKey}`, expect: 404 }],
+    'GET /v1/settings': () => [{ path: '/v1/settings', expect: 'list' }],
+    'PATCH /v1/settings': () => [{ path: '/v1/settings', body: { alertEmails: ['intruder@example.com'] }, expect: 'own' }],
   };
 
   it('finds the tenant routes, and every one has an isolation case', () => {
@@ -115,6 +121,7 @@ describe('tenant isolation, over every tenant route in the route table', () => {
         } else {
           assert.ok(res.status >= 200 && res.status < 300, `${what}: ${res.status} ${res.text}`);
           for (const id of ownerIds) assert.ok(!res.text.includes(id), `${what} shows the owner's ${id}`);
+          assert.ok(!res.text.includes('owner@example.com'), `${what} shows the owner's alert emails`);
         }
       }
     }
