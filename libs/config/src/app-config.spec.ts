@@ -64,6 +64,25 @@ describe('loadConfig', () => {
     assert.equal(c.logLevel, 'silent');
   });
 
+  it('reads the health and alert settings', () => {
+    const d = loadConfig(ADMIN);
+    assert.deepEqual([d.endpointDisableAfterMs, d.endpointDisableMinFailures, d.endpointFailingAlertAfter, d.alertDedupeMs, d.smtp, d.alertOutboxPollMs], [120 * 3_600_000, 10, 3, 3_600_000, null, 5000]);
+    const c = loadConfig({
+      ...ADMIN,
+      ENDPOINT_DISABLE_AFTER_HOURS: '0.0005',
+      ENDPOINT_DISABLE_MIN_FAILURES: '2',
+      ENDPOINT_FAILING_ALERT_AFTER: '1',
+      ALERT_DEDUPE_SECONDS: '0.5',
+      SMTP_URL: 'smtps://user:p%40ss@mail.example.com',
+      ALERT_EMAIL_FROM: 'Ops <ops@example.com>',
+    });
+    assert.deepEqual([c.endpointDisableAfterMs, c.endpointDisableMinFailures, c.endpointFailingAlertAfter, c.alertDedupeMs], [1800, 2, 1, 500]);
+    assert.deepEqual(c.smtp, { url: 'smtps://user:p%40ss@mail.example.com', address: 'mail.example.com:465' });
+    assert.equal(c.alertEmailFrom, 'Ops <ops@example.com>');
+    assert.equal(loadConfig({ ...ADMIN, ENDPOINT_DISABLE_AFTER_HOURS: '0' }).endpointDisableAfterMs, 0, '0 turns auto-disable off');
+    assert.equal(loadConfig({ ...ADMIN, SMTP_URL: 'smtp://127.0.0.1:2525' }).smtp?.address, '127.0.0.1:2525');
+  });
+
   it('ignores variables it does not know', () => {
     assert.equal(loadConfig({ ...ADMIN, HOME: '/root', SOMETHING_ELSE: 'x' }).port, 3000);
   });
@@ -97,6 +116,16 @@ describe('loadConfig', () => {
     [{ WORKER_CONCURRENCY: '0' }, /WORKER_CONCURRENCY/],
     [{ RECONCILE_INTERVAL_MS: 'soon' }, /RECONCILE_INTERVAL_MS must be a whole number/],
     [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL/],
+    [{ ENDPOINT_DISABLE_AFTER_HOURS: 'soon' }, /ENDPOINT_DISABLE_AFTER_HOURS must be a number of hours/],
+    [{ ENDPOINT_DISABLE_AFTER_HOURS: '-1' }, /ENDPOINT_DISABLE_AFTER_HOURS/],
+    [{ ENDPOINT_DISABLE_MIN_FAILURES: '0' }, /ENDPOINT_DISABLE_MIN_FAILURES/],
+    [{ ENDPOINT_FAILING_ALERT_AFTER: '2.5' }, /ENDPOINT_FAILING_ALERT_AFTER must be a whole number/],
+    [{ ALERT_DEDUPE_SECONDS: 'hour' }, /ALERT_DEDUPE_SECONDS must be a number of seconds/],
+    [{ SMTP_URL: 'http://mail.example.com' }, /SMTP_URL must be smtp:\/\//],
+    [{ SMTP_URL: 'smtp://' }, /SMTP_URL/],
+    [{ SMTP_URL: 'smtp://mail.example.com/path' }, /SMTP_URL/],
+    [{ ALERT_EMAIL_FROM: 'not an address' }, /ALERT_EMAIL_FROM must be an email address/],
+    [{ ALERT_OUTBOX_POLL_MS: '10' }, /ALERT_OUTBOX_POLL_MS/],
   ];
   for (const [env, message] of invalid) {
     it(`rejects ${JSON.stringify(env).slice(0, 60)} with one clear problem`, () => {
