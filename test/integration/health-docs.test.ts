@@ -5,6 +5,7 @@ import { TestPlatform } from '../support/platform.js';
 // Every route the API serves, as OpenAPI writes it.
 const ROUTES: Record<string, string[]> = {
   '/v1/admin/tenants': ['get', 'post'],
+  '/v1/admin/tenants/{id}': ['patch'],
   '/v1/admin/deliveries': ['get'],
   '/v1/admin/deliveries/{id}': ['get'],
   '/v1/endpoints': ['get', 'post'],
@@ -15,17 +16,23 @@ const ROUTES: Record<string, string[]> = {
   '/v1/events': ['post'],
   '/v1/deliveries': ['get'],
   '/v1/deliveries/{id}': ['get'],
+  '/v1/settings': ['get', 'patch'],
   '/health': ['get'],
   '/health/live': ['get'],
 };
 
 const SCHEMAS: Record<string, string[]> = {
-  CreateTenantDto: ['name'],
+  CreateTenantDto: ['name', 'alertEmails'],
+  UpdateTenantDto: ['name', 'alertEmails'],
+  UpdatedTenantResponse: ['id', 'name', 'alertEmails', 'createdAt'],
+  UpdateSettingsDto: ['alertEmails'],
+  SettingsResponse: ['alertEmails'],
+  EndpointHealthResponse: ['lastSuccessAt', 'lastFailureAt', 'failingSince', 'consecutiveFailures'],
   CreatedTenantResponse: ['id', 'name', 'createdAt', 'apiKey'],
   TenantPage: ['data', 'nextCursor'],
   CreateEndpointDto: ['url', 'eventTypes', 'description'],
   UpdateEndpointDto: ['url', 'eventTypes', 'description', 'status'],
-  EndpointResponse: ['id', 'url', 'description', 'eventTypes', 'status', 'createdAt', 'updatedAt'],
+  EndpointResponse: ['id', 'url', 'description', 'eventTypes', 'status', 'disabledReason', 'disabledAt', 'health', 'createdAt', 'updatedAt'],
   CreatedEndpointResponse: ['secret'],
   EndpointPage: ['data', 'nextCursor'],
   DispatchEventDto: ['type', 'data', 'idempotencyKey'],

@@ -23,6 +23,8 @@ describe('tenancy: one tenant cannot see or touch another tenant’s data', () =
       const [d] = await f.platform.query(`SELECT id FROM deliveries WHERE event_id = $1 AND status = 'succeeded'`, [aEvent]);
       return d?.id as string | undefined;
     }, 15_000, 'tenant a’s delivery');
+    // Health is written a moment after the attempt: let it settle before rows are compared.
+    await waitUntil(async () => (await a.client.get(`/v1/endpoints/${aEndpoint}`)).body.health.lastSuccessAt !== null, 15_000, 'the endpoint health');
   });
 
   it('answers 404 on every tenant route used with the other tenant’s ids, and changes nothing', async () => {

@@ -24,6 +24,7 @@ export class EndpointHealthRecorder implements OnModuleInit, BeforeApplicationSh
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private off: (() => void) | undefined;
+  private lastFlushAt = 0;
   private readonly rules: HealthRules;
 
   constructor(
@@ -79,7 +80,9 @@ export class EndpointHealthRecorder implements OnModuleInit, BeforeApplicationSh
     const batch = this.buffer;
     this.buffer = [];
     try {
-      const applied = await this.repo.apply(summarise(batch), this.rules, new Date());
+      // Strictly increasing: the flush time marks this flush's transitions (see apply).
+      this.lastFlushAt = Math.max(Date.now(), this.lastFlushAt + 1);
+      const applied = await this.repo.apply(summarise(batch), this.rules, new Date(this.lastFlushAt));
       let alerted = 0;
       for (const a of applied) {
         if (a.alerted) alerted++;

@@ -86,12 +86,10 @@ export class EndpointRepository {
   }
 }
 
-/** Re-enabling starts the endpoint afresh: the failure streak, its alert state and the disable
- * reason are cleared (success and failure times stay). Disabling by hand records when. */
+/** Re-enabling starts the endpoint afresh: the failure streak, its alert state and the platform's
+ * disable reason are cleared (success and failure times stay). disabledReason/disabledAt describe
+ * an auto-disable only; disabling by hand leaves them empty. */
 function statusChange(status: EndpointStatus | undefined): Prisma.EndpointUpdateManyMutationInput {
-  if (status === 'active') {
-    return { disabledAt: null, disabledReason: null, consecutiveFailures: 0, failingSince: null, failingAlertAt: null, failedPendingCount: 0, failedPendingIds: [] };
-  }
-  if (status === 'disabled') return { disabledAt: new Date(), disabledReason: null };
-  return {};
+  if (status !== 'active') return {};
+  return { disabledAt: null, disabledReason: null, consecutiveFailures: 0, failingSince: null, failingAlertAt: null, failedPendingCount: 0, failedPendingIds: [] };
 }

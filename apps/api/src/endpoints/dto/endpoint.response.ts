@@ -16,7 +16,7 @@ export class EndpointResponse {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) headers!: Record<string, string>;
   @ApiPropertyOptional({ nullable: true, type: Number }) rateLimitPerSecond!: number | null;
   @ApiProperty({ nullable: true, type: String, example: 'failing since 2026-12-01T00:00:00.000Z: HTTP 503', description: 'why the platform disabled it (ENDPOINT_DISABLE_AFTER_HOURS); null otherwise' }) disabledReason!: string | null;
-  @ApiProperty({ nullable: true, type: Date, description: 'when it was disabled; cleared when re-enabled' }) disabledAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date, description: 'when the platform disabled it (not set when disabled by hand); cleared when re-enabled' }) disabledAt!: Date | null;
   @ApiProperty({ type: EndpointHealthResponse, description: 'kept from recorded attempts, in batches (a second or so behind)' }) health!: EndpointHealthResponse;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;

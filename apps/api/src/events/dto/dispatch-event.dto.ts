@@ -4,7 +4,7 @@ import { EVENT_TYPE_RE } from '#libs/endpoints';
 import { NoControlChars } from '../../common/text-rules.js';
 
 export class DispatchEventDto {
-  @ApiProperty({ example: 'order.completed' })
+  @ApiProperty({ example: 'order.completed', description: 'dot-separated names; types starting with hookrelay. are reserved for the platform\'s operational events (400)' })
   @IsString({ message: 'type must be a string' })
   @MaxLength(255)
   @Matches(EVENT_TYPE_RE, { message: 'type must be dot-separated names of letters, digits, _ or - (e.g. order.completed)' })
