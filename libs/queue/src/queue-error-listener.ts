@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { LOGGER, type Logger } from '#libs/common';
@@ -8,17 +8,17 @@ import { QueueName } from './jobs.js';
 const LOG_EVERY_MS = 10_000;
 
 /** Gives every queue an `error` listener, so a Redis outage is logged (sparingly) instead of
- * dumped on stderr by BullMQ for each reconnect attempt. */
+ * dumped on stderr by BullMQ for each reconnect attempt. Attached as soon as the queues exist (in
+ * the constructor, not onModuleInit): a refused connection fails within the module set-up, and an
+ * error emitted with no listener is printed by BullMQ as a bare stack trace. */
 @Injectable()
-export class QueueErrorListener implements OnModuleInit {
+export class QueueErrorListener {
   constructor(
-    @InjectQueue(QueueName.FanOut) private readonly fanOut: Queue,
-    @InjectQueue(QueueName.Delivery) private readonly delivery: Queue,
+    @InjectQueue(QueueName.FanOut) fanOut: Queue,
+    @InjectQueue(QueueName.Delivery) delivery: Queue,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onModuleInit(): void {
-    for (const queue of [this.fanOut, this.delivery]) {
+  ) {
+    for (const queue of [fanOut, delivery]) {
       let lastLogged = 0;
       queue.on('error', (err: Error) => {
         if (Date.now() - lastLogged < LOG_EVERY_MS) return;
