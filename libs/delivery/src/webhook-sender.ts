@@ -32,6 +32,7 @@ export class WebhookSender implements OnApplicationShutdown {
     this.timeoutMs = config.deliveryTimeoutMs;
     this.agent = new Agent({
       connections: 64,
+      allowH2: false,
       keepAliveTimeout: 10_000,
       keepAliveMaxTimeout: 60_000,
       headersTimeout: this.timeoutMs,
@@ -46,14 +47,14 @@ export class WebhookSender implements OnApplicationShutdown {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
+      // Redirects are never followed: undici follows none without its redirect interceptor.
       const res = await request(webhook.url, {
         method: 'POST',
         dispatcher: this.agent,
         headers: webhook.headers,
         body: webhook.body,
         signal: controller.signal,
-        maxRedirections: 0,
-      } as Parameters<typeof request>[1]);
+      });
       const body = await readCapped(res.body, RESPONSE_BODY_CAP);
       return {
         kind: 'response',
