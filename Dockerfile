@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
-# One image for the API, the worker and the one-shot migration (see docker-compose.yml).
+# One image for the API, the worker and the one-shot migration (see docker-compose.yml), on Node 24 LTS.
 
 # --- build: full install (TypeScript), compile apps and libs to dist/ --------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # `npm ci` runs `prisma generate` (postinstall), which reads the schema and prisma.config.ts.
 COPY package.json package-lock.json prisma.config.ts ./
@@ -16,7 +16,7 @@ RUN npm run build
 
 # --- runtime: production dependencies only ----------------------------------------------------
 # The prisma CLI is a production dependency, so `npm run db:migrate` works from this image.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
