@@ -20,7 +20,7 @@ function rootModule(config: AppConfig, logger: Logger): DynamicModule {
 }
 
 /** Builds the API application (not yet listening). Used by main.ts and by the tests. */
-export async function createApiApp(config: AppConfig, logger: Logger = createLogger(config.logLevel, 'api')): Promise<NestFastifyApplication> {
+export async function createApiApp(config: AppConfig, logger: Logger = createLogger(config.logLevel, 'api', undefined, config.logFormat)): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     trustProxy: true,

@@ -4,10 +4,10 @@ import { createApiApp } from './create-api-app.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel, 'api');
+  const logger = createLogger(config.logLevel, 'api', undefined, config.logFormat);
   const app = await createApiApp(config, logger);
-  await app.listen({ port: config.port, host: '0.0.0.0' });
-  logger.info({ port: config.port }, 'api listening');
+  await app.listen({ port: config.port, host: config.host });
+  logger.info({ host: config.host, port: config.port }, 'api listening');
 }
 
 main().catch((err: unknown) => {

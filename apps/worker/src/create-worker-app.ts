@@ -15,8 +15,8 @@ function rootModule(config: AppConfig, logger: Logger): DynamicModule {
   return { module: WorkerRootModule, imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), DomainEventsModule, WorkerModule] };
 }
 
-/** Builds the worker, serves its health endpoint on `port`, then starts the queue workers. */
-export async function startWorkerApp(config: AppConfig, port: number, logger: Logger = createLogger(config.logLevel, 'worker')): Promise<NestFastifyApplication> {
+/** Builds the worker, serves its health endpoint on HOST and `port`, then starts the queue workers. */
+export async function startWorkerApp(config: AppConfig, port: number, logger: Logger = createLogger(config.logLevel, 'worker', undefined, config.logFormat)): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter();
   drainOnClose(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(rootModule(config, logger), adapter, {
@@ -25,7 +25,7 @@ export async function startWorkerApp(config: AppConfig, port: number, logger: Lo
   });
   // Exit 0 once closed: Nest's default re-raises the signal, so the process would die by SIGTERM.
   app.enableShutdownHooks([], { useProcessExit: true });
-  await app.listen({ port, host: '0.0.0.0' });
+  await app.listen({ port, host: config.host });
   app.get(WorkerLifecycle).start();
   app.get(ReconcileScheduler).start();
   return app;

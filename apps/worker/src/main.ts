@@ -4,9 +4,9 @@ import { startWorkerApp } from './create-worker-app.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel, 'worker');
+  const logger = createLogger(config.logLevel, 'worker', undefined, config.logFormat);
   await startWorkerApp(config, config.workerPort, logger);
-  logger.info({ port: config.workerPort }, 'worker running; health on /health');
+  logger.info({ host: config.host, port: config.workerPort }, 'worker running; health on /health');
 }
 
 main().catch((err: unknown) => {

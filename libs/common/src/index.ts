@@ -1,6 +1,7 @@
 export * from './ids.js';
 export * from './errors.js';
 export * from './logger.js';
+export * from './pretty-log.js';
 export * from './clock.js';
 export * from './logger.module.js';
 export * from './pagination.js';

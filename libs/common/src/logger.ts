@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { LoggerService } from '@nestjs/common';
+import { prettyDestination } from './pretty-log.js';
 
 /** Paths pino blanks out wherever they appear in a log record. */
 export const REDACTED_PATHS = [
@@ -17,17 +18,26 @@ export const REDACTED_PATHS = [
   '*.headers["webhook-signature"]',
 ];
 
-/** `destination` defaults to stdout; tests pass a stream to read what would have been logged. */
-export function createLogger(level: string, name: string, destination?: NodeJS.WritableStream): Logger {
+export type LogFormat = 'json' | 'pretty';
+
+/** `destination` defaults to stdout; tests pass a stream to read what would have been logged.
+ * `pretty` (LOG_FORMAT, set by `npm start`) writes each record as one readable line instead of JSON. */
+export function createLogger(level: string, name: string, destination?: NodeJS.WritableStream, format: LogFormat = 'json'): Logger {
   const options = { name, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  if (format === 'pretty') return pino(options, prettyDestination(destination ?? process.stdout));
   return destination ? pino(options, destination) : pino(options);
 }
 
-/** Routes Nest's own logging through pino so every line is structured JSON. */
+/** Nest's start-up narration (modules initialised, every route mapped, "starting"): one line per
+ * module and route, useful only when debugging; the processes log their own "listening" line. */
+const BOOTSTRAP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
+/** Routes Nest's own logging through pino so every line is structured (JSON, or pretty). */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    if (context && BOOTSTRAP_CONTEXTS.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
     this.logger.error({ context, trace }, message instanceof Error ? message.message : String(message));

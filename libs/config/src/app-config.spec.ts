@@ -21,6 +21,7 @@ describe('loadConfig', () => {
     assert.equal(c.databasePoolSize, 10);
     assert.equal(c.redisUrl, 'redis://127.0.0.1:6379');
     assert.equal(c.adminApiKey, ADMIN.ADMIN_API_KEY);
+    assert.equal(c.host, '0.0.0.0', 'every interface: what a container needs');
     assert.equal(c.port, 3000);
     assert.equal(c.workerPort, 3001);
     assert.equal(c.allowInsecureUrls, false, 'https only unless asked');
@@ -31,6 +32,7 @@ describe('loadConfig', () => {
     assert.equal(c.workerConcurrency, 100);
     assert.equal(c.reconcileIntervalMs, 30_000);
     assert.equal(c.logLevel, 'info');
+    assert.equal(c.logFormat, 'json');
   });
 
   it('reads and converts every variable', () => {
@@ -48,6 +50,8 @@ describe('loadConfig', () => {
       WORKER_CONCURRENCY: '7',
       RECONCILE_INTERVAL_MS: '100',
       LOG_LEVEL: 'silent',
+      LOG_FORMAT: 'pretty',
+      HOST: '127.0.0.1',
     });
     assert.equal(c.databaseUrl, 'postgres://u:p@db:5433/x');
     assert.equal(c.databasePoolSize, 3);
@@ -62,6 +66,9 @@ describe('loadConfig', () => {
     assert.equal(c.workerConcurrency, 7);
     assert.equal(c.reconcileIntervalMs, 100);
     assert.equal(c.logLevel, 'silent');
+    assert.equal(c.logFormat, 'pretty');
+    assert.equal(c.host, '127.0.0.1');
+    assert.equal(loadConfig({ ...ADMIN, HOST: '::' }).host, '::');
   });
 
   it('reads the health and alert settings', () => {
@@ -98,6 +105,7 @@ describe('loadConfig', () => {
     [{ ADMIN_API_KEY: 'short' }, /ADMIN_API_KEY must be at least 16 characters/],
     [{ ADMIN_API_KEY: 'k'.repeat(257) }, /ADMIN_API_KEY/],
     [{ DATABASE_URL: 'mysql://db/x' }, /DATABASE_URL must be a postgresql:\/\/ URL/],
+    [{ DATABASE_URL: 'localhost:5432' }, /DATABASE_URL must be a postgresql:\/\/ URL .* not a host and port \(localhost:5432\)/],
     [{ DATABASE_POOL_SIZE: 'ten' }, /DATABASE_POOL_SIZE must be a whole number/],
     [{ DATABASE_POOL_SIZE: '0' }, /DATABASE_POOL_SIZE/],
     [{ REDIS_URL: 'http://cache' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
@@ -116,6 +124,9 @@ describe('loadConfig', () => {
     [{ WORKER_CONCURRENCY: '0' }, /WORKER_CONCURRENCY/],
     [{ RECONCILE_INTERVAL_MS: 'soon' }, /RECONCILE_INTERVAL_MS must be a whole number/],
     [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL/],
+    [{ LOG_FORMAT: 'text' }, /LOG_FORMAT must be json or pretty/],
+    [{ HOST: 'http://0.0.0.0' }, /HOST must be an address or host name/],
+    [{ HOST: '' }, /HOST/],
     [{ ENDPOINT_DISABLE_AFTER_HOURS: 'soon' }, /ENDPOINT_DISABLE_AFTER_HOURS must be a number of hours/],
     [{ ENDPOINT_DISABLE_AFTER_HOURS: '-1' }, /ENDPOINT_DISABLE_AFTER_HOURS/],
     [{ ENDPOINT_DISABLE_MIN_FAILURES: '0' }, /ENDPOINT_DISABLE_MIN_FAILURES/],

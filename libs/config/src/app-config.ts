@@ -10,6 +10,8 @@ export class AppConfig {
   readonly databasePoolSize: number;
   readonly redisUrl: string;
   readonly adminApiKey: string;
+  /** Address the API and the worker's health server listen on. */
+  readonly host: string;
   readonly port: number;
   readonly workerPort: number;
   readonly allowInsecureUrls: boolean;
@@ -25,6 +27,8 @@ export class AppConfig {
   readonly inlineFanOutMax: number;
   readonly reconcileIntervalMs: number;
   readonly logLevel: string;
+  /** json in production; pretty (one readable line per record) under `npm start`. */
+  readonly logFormat: 'json' | 'pretty';
   /** Which destination addresses webhooks may reach (ALLOWED_TARGET_CIDRS, ALLOW_PRIVATE_TARGETS). */
   readonly targetPolicy: TargetPolicy;
   /** SECRETS_KEY: the first key encrypts, every key decrypts. */
@@ -52,6 +56,7 @@ export class AppConfig {
     this.databasePoolSize = env.DATABASE_POOL_SIZE;
     this.redisUrl = env.REDIS_URL;
     this.adminApiKey = env.ADMIN_API_KEY;
+    this.host = env.HOST;
     this.port = env.PORT;
     this.workerPort = env.WORKER_PORT;
     this.allowInsecureUrls = env.ALLOW_INSECURE_URLS;
@@ -63,6 +68,7 @@ export class AppConfig {
     this.inlineFanOutMax = env.INLINE_FAN_OUT_MAX;
     this.reconcileIntervalMs = env.RECONCILE_INTERVAL_MS;
     this.logLevel = env.LOG_LEVEL;
+    this.logFormat = env.LOG_FORMAT;
     this.targetPolicy = new TargetPolicy({ allowedCidrs: splitCidrList(env.ALLOWED_TARGET_CIDRS), allowPrivate: env.ALLOW_PRIVATE_TARGETS });
     this.secretKeys = parseSecretKeys(env.SECRETS_KEY);
     this.rateLimitPerSecond = env.RATE_LIMIT_PER_SECOND;

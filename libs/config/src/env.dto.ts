@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
+import { databaseUrlProblem, redisUrlProblem } from './connection-urls.js';
 
 const toBool = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -11,10 +12,20 @@ const toBool = ({ value }: { value: unknown }) => {
 const toNumber = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value);
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 
+/** A URL variable checked by `problem` (shared with `npm start`'s preflight), whose words are the message. */
+const ConnectionUrl = (name: string, problem: (value: string) => string | null) =>
+  ValidateBy({
+    name: 'connectionUrl',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && problem(value) === null,
+      defaultMessage: (args) => (typeof args?.value === 'string' ? problem(args.value) : null) ?? `${name} must be a string`,
+    },
+  });
+
 /** The process environment as the platform reads it; validated once at start-up. */
 export class EnvDto {
   @IsString()
-  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  @ConnectionUrl('DATABASE_URL', databaseUrlProblem)
   DATABASE_URL: string = 'postgresql://postgres@127.0.0.1:5432/webhooks';
 
   @Transform(toInt)
@@ -24,13 +35,19 @@ export class EnvDto {
   DATABASE_POOL_SIZE: number = 10;
 
   @IsString()
-  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @ConnectionUrl('REDIS_URL', redisUrlProblem)
   REDIS_URL: string = 'redis://127.0.0.1:6379';
 
   @IsString({ message: 'ADMIN_API_KEY is required (the bearer key for /v1/admin routes), at least 16 characters' })
   @MinLength(16, { message: 'ADMIN_API_KEY must be at least 16 characters' })
   @MaxLength(256)
   ADMIN_API_KEY!: string;
+
+  /** Where the API and the worker's health server listen: every interface by default (containers);
+   * `npm start` sets 127.0.0.1, since it runs with a publicly known admin key. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9.:-]{1,253}$/, { message: 'HOST must be an address or host name to listen on, e.g. 0.0.0.0 (every interface), 127.0.0.1 or ::' })
+  HOST: string = '0.0.0.0';
 
   @Transform(toInt)
   @IsInt({ message: 'PORT must be a whole number' })
@@ -154,4 +171,8 @@ export class EnvDto {
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
+
+  /** json: one pino JSON object per line (production); pretty: one readable line (`npm start`). */
+  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })
+  LOG_FORMAT: 'json' | 'pretty' = 'json';
 }

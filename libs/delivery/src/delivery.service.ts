@@ -45,6 +45,7 @@ export class DeliveryService {
     if (ctx.status !== 'pending') return { outcome: 'skipped', reason: `delivery already ${ctx.status}` };
     if (!ctx.endpointActive) {
       await this.deliveries.failWithoutAttempt(tenantId, deliveryId, 'endpoint disabled or deleted');
+      this.logger.info({ tenantId, deliveryId, eventId: ctx.eventId, endpointId: ctx.endpointId, outcome: 'failed' }, `failed ${ctx.eventType} to ${logTarget(ctx.endpointUrl)}: endpoint disabled or deleted, not sent`);
       return { outcome: 'failed', reason: 'endpoint disabled or deleted' };
     }
 
@@ -87,7 +88,8 @@ export class DeliveryService {
       lastError: verdict.outcome === 'succeeded' ? null : verdict.reason,
     } as const;
     const recorded = await this.recorder.record(tenantId, deliveryId, record);
-    const log = { tenantId, deliveryId, eventId: ctx.eventId, endpointId: ctx.endpointId, attempt: attemptNumber, outcome: verdict.outcome, durationMs: result.durationMs };
+    const answer = result.kind === 'response' ? result.status : result.errorKind;
+    const log = { tenantId, deliveryId, eventId: ctx.eventId, endpointId: ctx.endpointId, attempt: attemptNumber, outcome: verdict.outcome, status: answer, durationMs: result.durationMs };
     if (!recorded) {
       this.logger.warn(log, 'attempt made but another run recorded this attempt number first');
       return { outcome: 'skipped', reason: 'attempt recorded by another run' };
@@ -108,8 +110,11 @@ export class DeliveryService {
       nextAttemptAt: record.nextAttemptAt,
       reason: record.lastError,
     });
-    if (verdict.outcome === 'succeeded') this.logger.debug(log, 'delivered');
-    else this.logger.info({ ...log, reason: verdict.reason }, verdict.outcome === 'retry' ? 'attempt failed, will retry' : 'delivery failed');
+    // One line per outcome, readable as it stands (LOG_FORMAT=pretty) and with its fields for JSON.
+    const what = `${ctx.eventType} to ${logTarget(ctx.endpointUrl)}: ${answer} in ${result.durationMs} ms`;
+    if (verdict.outcome === 'succeeded') this.logger.info(log, `delivered ${what}`);
+    else if (verdict.outcome === 'retry') this.logger.info({ ...log, reason: verdict.reason }, `retrying ${what}; attempt ${attemptNumber + 1} in ${seconds(verdict.delayMs)}`);
+    else this.logger.info({ ...log, reason: verdict.reason }, `failed ${what}; ${attemptNumber >= this.policy.maxAttempts ? `no retry left after ${attemptNumber} attempts` : 'not retried'}`);
     return verdict;
   }
 
@@ -125,4 +130,18 @@ export class DeliveryService {
       return 0;
     }
   }
+}
+
+/** An endpoint URL as logs show it: no credentials, query or fragment (they may hold tokens). */
+function logTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(invalid url)';
+  }
+}
+
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
