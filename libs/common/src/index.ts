@@ -2,6 +2,7 @@ export * from './ids.js';
 export * from './errors.js';
 export * from './logger.js';
 export * from './pretty-log.js';
+export * from './closest-name.js';
 export * from './clock.js';
 export * from './logger.module.js';
 export * from './pagination.js';

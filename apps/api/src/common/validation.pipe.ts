@@ -1,17 +1,55 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { ValidationFailedError } from '#libs/common';
+import { getMetadataStorage } from 'class-validator';
+import { closestName, ValidationFailedError } from '#libs/common';
 
 interface FieldProblem {
   field: string;
   problems: string[];
 }
 
-function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
-  return errors.flatMap((e) => {
+/** Checks that say what kind of value a field takes. When one fails, the field's other rules
+ * (lengths, sizes, patterns) only repeat the problem, so it is reported alone. */
+const KIND_CHECKS = new Set(['isString', 'isArray', 'isInt', 'isNumber', 'isBoolean', 'isObject', 'isIn', 'isEnum', 'isUUID', 'isISO8601', 'isDateString']);
+const UNKNOWN = 'whitelistValidation';
+
+/** The names a DTO accepts (those with validation rules): what "did you mean" chooses from. */
+function knownNames(target: object | undefined): string[] {
+  if (!target) return [];
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(target.constructor, '', true, false);
+  return [...new Set(metadata.map((m) => m.propertyName))];
+}
+
+/** One message per problem: a missing field is "x is required"; a value of the wrong kind gets that
+ * rule's message only; an unknown name is named, with the known name it most likely misspells. */
+function describe(errors: ValidationError[], noun: string, parent = ''): { fields: FieldProblem[]; unknown: FieldProblem[] } {
+  const fields: FieldProblem[] = [];
+  const unknown: FieldProblem[] = [];
+  for (const e of errors) {
     const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = e.constraints ? [{ field, problems: Object.values(e.constraints) }] : [];
-    return [...own, ...flatten(e.children ?? [], field)];
-  });
+    const constraints = e.constraints ?? {};
+    if (UNKNOWN in constraints) {
+      const suggestion = closestName(e.property, knownNames(e.target));
+      unknown.push({ field, problems: [`unknown ${noun} ${field}${suggestion ? ` (did you mean ${parent ? `${parent}.` : ''}${suggestion}?)` : ''}`] });
+    } else if (Object.keys(constraints).length > 0) {
+      // Decorators apply bottom-up, so the constraints come in reverse order of the source.
+      const declared = Object.keys(constraints).reverse();
+      const kind = declared.find((k) => KIND_CHECKS.has(k));
+      const problems = e.value === undefined ? [`${field} is required`] : kind ? [constraints[kind]!] : declared.map((k) => constraints[k]!);
+      fields.push({ field, problems });
+    }
+    const nested = describe(e.children ?? [], noun, field);
+    fields.push(...nested.fields);
+    unknown.push(...nested.unknown);
+  }
+  return { fields, unknown };
+}
+
+/** Carries class-validator's errors from the exception factory to `transform`, which knows whether
+ * they are about a body's properties or a query's parameters. */
+class FieldErrors extends Error {
+  constructor(readonly errors: ValidationError[]) {
+    super('validation failed');
+  }
 }
 
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -41,22 +79,28 @@ class RequestValidationPipe extends ValidationPipe {
       const at = illFormedAt(value, '');
       if (at) throw new ValidationFailedError(`${at} contains text that is not valid Unicode (a lone surrogate)`);
     }
-    return super.transform(value, metadata);
+    try {
+      return await super.transform(value, metadata);
+    } catch (err) {
+      if (!(err instanceof FieldErrors)) throw err;
+      const { fields, unknown } = describe(err.errors, metadata.type === 'query' ? 'query parameter' : 'property');
+      const details = [...fields, ...unknown];
+      const message = details.length > 0 ? details.map((d) => d.problems.join('; ')).join('; ') : 'request body must be a JSON object';
+      throw new ValidationFailedError(message, details);
+    }
   }
 }
 
-/** Whitelisting validation: unknown fields, wrong types and missing fields are a 400 that names them. */
+/** Whitelisting validation: unknown fields, wrong types and missing fields are a 400 that names them.
+ * The errors keep their target and value for `describe` (which DTO, whether the field was sent);
+ * neither reaches the response. */
 export function createValidationPipe(): ValidationPipe {
   return new RequestValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     forbidUnknownValues: true,
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const details = flatten(errors);
-      const message = details.length > 0 ? details.map((d) => d.problems.join(', ')).join('; ') : 'request body must be a JSON object';
-      return new ValidationFailedError(message, details);
-    },
+    validationError: { target: true, value: true },
+    exceptionFactory: (errors) => new FieldErrors(errors),
   });
 }
