@@ -19,7 +19,11 @@ function sink(): { stream: Writable; text: () => string } {
 
 describe('pretty logs (LOG_FORMAT=pretty)', () => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
-    ['a message with fields', { level: 30, time: at, pid: 1, hostname: 'h', name: 'worker', msg: 'delivered order.completed to http://127.0.0.1:4000/webhooks: 200 in 33 ms', attempt: 1, status: 200 }, '18:58:38.696 INFO  delivered order.completed to http://127.0.0.1:4000/webhooks: 200 in 33 ms attempt=1 status=200'],
+    [
+      'a message with its fields, without the correlation ids',
+      { level: 30, time: at, pid: 1, hostname: 'h', name: 'worker', msg: 'delivered order.completed to http://127.0.0.1:4000/webhooks', status: 200, durationMs: 33, deliveryId: 'd1', tenantId: 't1', eventId: 'e1', endpointId: 'p1' },
+      '18:58:38.696 INFO  delivered order.completed to http://127.0.0.1:4000/webhooks status=200 durationMs=33 deliveryId=d1',
+    ],
     ['a Nest context', { level: 40, time: at, msg: 'slow', context: 'RoutesResolver' }, '18:58:38.696 WARN  [RoutesResolver] slow'],
     ['values that need quoting', { level: 50, time: at, msg: 'x', reason: 'HTTP 503', q: 'a"b', obj: { a: 1 }, n: null }, '18:58:38.696 ERROR x reason="HTTP 503" q="a\\"b" obj={"a":1} n=null'],
   ];

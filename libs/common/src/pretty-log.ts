@@ -2,8 +2,9 @@
  * a person reads, `12:04:05.120 INFO  [context] message key=value ...`. Development only. */
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
-/** Fields every record has that say nothing to a reader (`npm start` prefixes each line with the process). */
-const NOT_SHOWN = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg', 'context']);
+/** Fields every record has that say nothing to a reader (`npm start` prefixes each line with the
+ * process), and the correlation ids a reader does not need on every line (the JSON keeps them). */
+const NOT_SHOWN = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg', 'context', 'tenantId', 'eventId', 'endpointId']);
 
 export function formatPrettyLine(json: string, now: () => Date = () => new Date()): string {
   let record: Record<string, unknown>;

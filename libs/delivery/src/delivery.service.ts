@@ -45,7 +45,7 @@ export class DeliveryService {
     if (ctx.status !== 'pending') return { outcome: 'skipped', reason: `delivery already ${ctx.status}` };
     if (!ctx.endpointActive) {
       await this.deliveries.failWithoutAttempt(tenantId, deliveryId, 'endpoint disabled or deleted');
-      this.logger.info({ tenantId, deliveryId, eventId: ctx.eventId, endpointId: ctx.endpointId, outcome: 'failed' }, `failed ${ctx.eventType} to ${logTarget(ctx.endpointUrl)}: endpoint disabled or deleted, not sent`);
+      this.logger.info({ outcome: 'failed', deliveryId, tenantId, eventId: ctx.eventId, endpointId: ctx.endpointId }, `failed ${ctx.eventType} to ${logTarget(ctx.endpointUrl)}: endpoint disabled or deleted, not sent`);
       return { outcome: 'failed', reason: 'endpoint disabled or deleted' };
     }
 
@@ -89,7 +89,7 @@ export class DeliveryService {
     } as const;
     const recorded = await this.recorder.record(tenantId, deliveryId, record);
     const answer = result.kind === 'response' ? result.status : result.errorKind;
-    const log = { tenantId, deliveryId, eventId: ctx.eventId, endpointId: ctx.endpointId, attempt: attemptNumber, outcome: verdict.outcome, status: answer, durationMs: result.durationMs };
+    const log = { status: answer, durationMs: result.durationMs, attempt: attemptNumber, outcome: verdict.outcome, deliveryId, tenantId, eventId: ctx.eventId, endpointId: ctx.endpointId };
     if (!recorded) {
       this.logger.warn(log, 'attempt made but another run recorded this attempt number first');
       return { outcome: 'skipped', reason: 'attempt recorded by another run' };
@@ -110,11 +110,11 @@ export class DeliveryService {
       nextAttemptAt: record.nextAttemptAt,
       reason: record.lastError,
     });
-    // One line per outcome, readable as it stands (LOG_FORMAT=pretty) and with its fields for JSON.
-    const what = `${ctx.eventType} to ${logTarget(ctx.endpointUrl)}: ${answer} in ${result.durationMs} ms`;
+    // One line per outcome: what happened and where in the message, status and duration as fields.
+    const what = `${ctx.eventType} to ${logTarget(ctx.endpointUrl)}`;
     if (verdict.outcome === 'succeeded') this.logger.info(log, `delivered ${what}`);
-    else if (verdict.outcome === 'retry') this.logger.info({ ...log, reason: verdict.reason }, `retrying ${what}; attempt ${attemptNumber + 1} in ${seconds(verdict.delayMs)}`);
-    else this.logger.info({ ...log, reason: verdict.reason }, `failed ${what}; ${attemptNumber >= this.policy.maxAttempts ? `no retry left after ${attemptNumber} attempts` : 'not retried'}`);
+    else if (verdict.outcome === 'retry') this.logger.info({ ...log, retryInMs: verdict.delayMs }, `retrying ${what}`);
+    else this.logger.info({ ...log, reason: verdict.reason }, `failed ${what}${attemptNumber >= this.policy.maxAttempts ? '' : ', not retried'}`);
     return verdict;
   }
 
@@ -142,6 +142,3 @@ function logTarget(url: string): string {
   }
 }
 
-function seconds(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
-}
