@@ -1,20 +1,27 @@
 #!/usr/bin/env node
-// `npm start`: the platform on one machine. Checks that Postgres and Redis answer (one line saying how
-// to start whichever does not), fills development defaults, migrates the database, builds dist/, then
-// runs the API and the worker as child processes with prefixed output until both have exited.
+// `npm start`: the platform on one machine. Checks DATABASE_URL and REDIS_URL as the apps do, that the
+// ports are free and that Postgres and Redis answer (one line saying what to do about whichever is
+// not), fills development defaults, migrates the database, builds dist/, then runs the API and the
+// worker as child processes with prefixed output until both have exited.
 // Production runs each process on its own: `npm run start:api`, `npm run start:worker`.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { DEV_DEFAULTS } from './dev-defaults.mjs';
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 19)) {
+  console.error(`start: this is Node ${process.version}; Hookrelay runs on Node 24 LTS (or 22.19 and later): install it and run npm start again`);
+  process.exit(1);
+}
+// The apps' own checks, imported as TypeScript (Node 22.18+ strips the types): no build needed yet.
+const { connectionAddress, databaseUrlProblem, redisUrlProblem } = await import('../libs/config/src/connection-urls.ts');
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const DEV_ADMIN_API_KEY = 'dev-admin-key-change-me';
-// A fixed development key, so secrets sealed by one local run open in the next. Never use it elsewhere.
-const DEV_SECRETS_KEY = 'dev1:aG9va3JlbGF5LWxvY2FsLWRldmVsb3BtZW50LWtleSE=';
-const DEV_ALLOWED_TARGET_CIDRS = '127.0.0.0/8,::1/128';
 const CHECK_TIMEOUT_MS = 3000;
 
 const env = { ...process.env };
@@ -24,15 +31,6 @@ env.REDIS_URL ??= 'redis://127.0.0.1:6379';
 const PREFIX_WIDTH = 7;
 const prefixFor = (name) => `${name.padEnd(PREFIX_WIDTH)} | `;
 const say = (line) => console.log(`${prefixFor('start')}${line}`);
-
-function address(url, defaultPort) {
-  try {
-    const u = new URL(url);
-    return { host: u.hostname, port: Number(u.port || defaultPort), text: `${u.hostname}:${u.port || defaultPort}` };
-  } catch {
-    return { host: '', port: defaultPort, text: url };
-  }
-}
 
 function isLoopback(host) {
   return ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host);
@@ -90,8 +88,8 @@ async function checkRedis() {
 
 /** One line naming each dependency that is down, its address and the command that starts it. */
 async function preflight() {
-  const pgAddr = address(env.DATABASE_URL, 5432);
-  const redisAddr = address(env.REDIS_URL, 6379);
+  const pgAddr = connectionAddress(env.DATABASE_URL, 5432);
+  const redisAddr = connectionAddress(env.REDIS_URL, 6379);
   const [pgError, redisError] = await Promise.all([checkPostgres(), checkRedis()]);
   const down = [];
   const local = [];
@@ -101,32 +99,71 @@ async function preflight() {
   }
   if (redisError) {
     down.push(`Redis at ${redisAddr.text} (${redisError})`);
-    local.push(isLoopback(redisAddr.host) ? 'redis-server --daemonize yes' : 'check REDIS_URL');
+    local.push(isLoopback(redisAddr.host) ? `redis-server --port ${redisAddr.port} --daemonize yes` : 'check REDIS_URL');
   }
   if (down.length === 0) return;
+  // docker-compose.yml publishes the ports it is given (POSTGRES_PORT, REDIS_PORT).
+  const composePorts = [pgAddr.port !== 5432 ? `POSTGRES_PORT=${pgAddr.port} ` : '', redisAddr.port !== 6379 ? `REDIS_PORT=${redisAddr.port} ` : ''].join('');
   console.error(
-    `start: cannot reach ${down.join(' and ')}: start ${down.length > 1 ? 'them' : 'it'} with \`docker compose up -d postgres redis\` (or a local install: \`${local.join('` and `')}\`), then run npm start again`,
+    `start: cannot reach ${down.join(' and ')}: start ${down.length > 1 ? 'them' : 'it'} with \`${composePorts}docker compose up -d postgres redis\` (or a local install: \`${local.join('` and `')}\`), then run npm start again`,
   );
   process.exit(1);
 }
 
+/** Sets each development default whose variable is unset; returns the lines saying so. */
 function fillDevelopmentDefaults() {
-  if (!env.ADMIN_API_KEY) {
-    env.ADMIN_API_KEY = DEV_ADMIN_API_KEY;
-    say(`ADMIN_API_KEY is not set: using the development key ${DEV_ADMIN_API_KEY} (set your own for anything but a local setup)`);
+  const said = [];
+  for (const d of DEV_DEFAULTS) {
+    if (env[d.name] === undefined || (d.whenEmpty && env[d.name] === '')) {
+      env[d.name] = d.value;
+      said.push(`${d.name} is not set: ${d.why}`);
+    }
   }
-  if (env.ALLOW_INSECURE_URLS === undefined) {
-    env.ALLOW_INSECURE_URLS = 'true';
-    say('ALLOW_INSECURE_URLS is not set: using true, so endpoints may be plain http:// receivers on this machine');
+  return said;
+}
+
+/** The apps' own check of the connection URLs, before anything connects. */
+function validateUrls() {
+  const problems = [databaseUrlProblem(env.DATABASE_URL), redisUrlProblem(env.REDIS_URL)].filter(Boolean);
+  if (problems.length === 0) return;
+  for (const p of problems) console.error(`start: ${p}`);
+  process.exit(1);
+}
+
+/** Whether this process could listen on host:port now (so the apps can): null, or the error code. */
+function portTaken(host, port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', (err) => resolve(err.code ?? err.message));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(null)));
+  });
+}
+
+/** Before anything starts: the API's and the worker's ports must be free, or the probe below would
+ * find another instance there and call this one ready. */
+async function checkPorts() {
+  const wanted = [
+    ['PORT', env.PORT ?? '3000', 'the API'],
+    ['WORKER_PORT', env.WORKER_PORT ?? '3001', "the worker's health server"],
+  ];
+  // A value that is not a port is the apps' to refuse, with their own message.
+  const ports = wanted.filter(([, value]) => /^\d+$/.test(value) && Number(value) > 0 && Number(value) < 65536);
+  if (ports.length === 2 && ports[0][1] === ports[1][1]) {
+    console.error(`start: PORT and WORKER_PORT are both ${ports[0][1]}: set one of them to another port`);
+    process.exit(1);
   }
-  if (!env.SECRETS_KEY) {
-    env.SECRETS_KEY = DEV_SECRETS_KEY;
-    say('SECRETS_KEY is not set: using a fixed development key to seal signing secrets (set your own: id:$(openssl rand -base64 32))');
+  const problems = [];
+  for (const [name, value, what] of ports) {
+    const code = await portTaken(env.HOST, Number(value));
+    if (code === 'EADDRINUSE') {
+      problems.push(`port ${value} (${name}, ${what}) is in use, perhaps by another npm start: stop that, or set ${name} to a free port, e.g. ${name}=${Number(value) + 100} npm start`);
+    } else if (code) {
+      problems.push(`cannot listen on ${env.HOST}:${value} (${name}, ${what}): ${code}; check HOST and ${name}`);
+    }
   }
-  if (env.ALLOWED_TARGET_CIDRS === undefined) {
-    env.ALLOWED_TARGET_CIDRS = DEV_ALLOWED_TARGET_CIDRS;
-    say(`ALLOWED_TARGET_CIDRS is not set: using ${DEV_ALLOWED_TARGET_CIDRS}, so webhooks may go to receivers on this machine`);
-  }
+  if (problems.length === 0) return;
+  for (const p of problems) console.error(`start: ${p}`);
+  process.exit(1);
 }
 
 /** Copies a stream to stdout line by line, each line prefixed. */
@@ -229,10 +266,17 @@ async function answers(url) {
   }
 }
 
+/** The host to reach the apps at: a wildcard address answers on loopback. */
+function probeHost() {
+  const host = env.HOST;
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** One line once the API (its OpenAPI document, which only the API serves) and the worker answer. */
 async function announceWhenReady() {
-  const api = `http://127.0.0.1:${env.PORT ?? '3000'}`;
-  const worker = `http://127.0.0.1:${env.WORKER_PORT ?? '3001'}`;
+  const api = `http://${probeHost()}:${env.PORT ?? '3000'}`;
+  const worker = `http://${probeHost()}:${env.WORKER_PORT ?? '3001'}`;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if ((await answers(`${api}/docs-json`)) && (await answers(`${worker}/health/live`))) {
@@ -243,15 +287,13 @@ async function announceWhenReady() {
   }
 }
 
-for (const [name, url] of [['DATABASE_URL', env.DATABASE_URL], ['REDIS_URL', env.REDIS_URL]]) {
-  if (!URL.canParse(url)) {
-    console.error(`start: ${name} is not a URL: ${url}`);
-    process.exit(1);
-  }
-}
+validateUrls();
+const filled = fillDevelopmentDefaults();
+await checkPorts();
 await preflight();
-fillDevelopmentDefaults();
-say(`database ${address(env.DATABASE_URL, 5432).text}${new URL(env.DATABASE_URL).pathname}: creating if missing and applying migrations`);
+for (const line of filled) say(line);
+const database = connectionAddress(env.DATABASE_URL, 5432);
+say(`database ${database.text}${new URL(env.DATABASE_URL).pathname}: creating if missing and applying migrations`);
 await runStep('migrate', ['scripts/db-migrate.mjs'], 'db:migrate', {
   quiet: true,
   keep: (line) => /^db:migrate:|migrations? found|have been applied|No pending migrations|successfully applied/i.test(line),

@@ -99,6 +99,8 @@ describe('production processes: node dist/apps/*/main.js', () => {
       ALLOWED_TARGET_CIDRS: '127.0.0.0/8',
       SECRETS_KEY,
       LOG_LEVEL: 'info',
+      // As npm start sets it: loopback only (127.0.0.2 is loopback too, but not this address).
+      HOST: '127.0.0.1',
     };
     const api = run('api', env);
     const worker = run('worker', env);
@@ -120,6 +122,7 @@ describe('production processes: node dist/apps/*/main.js', () => {
     assert.deepEqual(payload.data, { hello: 'world', n: 1 });
     await waitUntil(async () => (await client.get(`/v1/deliveries?eventId=${ev.body.id}&status=succeeded`)).body.data.length === 1, 15_000, 'delivery recorded');
     assert.equal((await new ApiClient(`http://127.0.0.1:${workerPort}`).get('/health')).status, 200, 'the worker serves its health check');
+    for (const p of [port, workerPort]) await assert.rejects(connect('127.0.0.2', p), /ECONNREFUSED/, `HOST=127.0.0.1: port ${p} is not open on other addresses`);
 
     // A connection that never sends a request (a load balancer's pre-opened one) must not hold up
     // the exit: Node's server.close() alone would wait for it for as long as the client keeps it.
@@ -134,6 +137,23 @@ describe('production processes: node dist/apps/*/main.js', () => {
     assert.deepEqual(workerExit, { code: 0, signal: null }, `worker: ${worker.stderr}`);
     assert.equal(api.stderr, '');
     assert.equal(worker.stderr, '');
+  });
+
+  it('starts with Redis unreachable and says so in its log, not with stack traces on stderr', async () => {
+    const closed = await freePort();
+    const api = run('api', {
+      DATABASE_URL: db.url,
+      REDIS_URL: `redis://127.0.0.1:${closed}`,
+      ADMIN_API_KEY: ADMIN_KEY,
+      SECRETS_KEY,
+      PORT: String(await freePort()),
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'info',
+    });
+    await Promise.all([logged(api, 'api listening'), logged(api, 'queue connection error; Redis is retried')]);
+    api.child.kill('SIGKILL');
+    await api.exited;
+    assert.equal(api.stderr, '', 'a refused Redis connection is a log line, not a bare ECONNREFUSED trace');
   });
 
   it('refuses to start with an invalid environment, one line per problem', async () => {
@@ -164,6 +184,16 @@ describe('production processes: node dist/apps/*/main.js', () => {
     assert.match(lines[0]!, new RegExp(`Postgres is not reachable at 127\\.0\\.0\\.1:${closed}/nowhere`));
   });
 });
+
+function connect(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, host, () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.on('error', reject);
+  });
+}
 
 function openSilentConnection(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
