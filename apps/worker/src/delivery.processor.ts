@@ -25,7 +25,7 @@ export class DeliveryProcessor extends WorkerHost {
     }
     let outcome;
     try {
-      outcome = await this.delivery.attempt(job.data.tenantId, job.data.deliveryId);
+      outcome = await this.delivery.attempt(job.data.tenantId, job.data.deliveryId, job.data.series ?? 0);
     } finally {
       admission.release();
     }

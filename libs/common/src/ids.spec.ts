@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isUuid, uuidv7 } from './ids.js';
+import { isUuid, uuidv7, uuidv7Floor } from './ids.js';
 
 const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -26,6 +26,21 @@ describe('uuidv7', () => {
     const now = Date.now();
     const ids = new Set(Array.from({ length: 5000 }, () => uuidv7(now)));
     assert.equal(ids.size, 5000);
+  });
+});
+
+describe('uuidv7Floor', () => {
+  it('sorts after every id of earlier milliseconds and before every id of its own and later ones', () => {
+    const t = Date.UTC(2026, 11, 1, 10, 0, 0, 500);
+    const floor = uuidv7Floor(t);
+    assert.ok(isUuid(floor));
+    for (let i = 0; i < 200; i++) {
+      assert.ok(uuidv7(t - 1) < floor);
+      assert.ok(uuidv7(t) > floor);
+      assert.ok(uuidv7(t + 1) > floor);
+    }
+    assert.equal(uuidv7Floor(0), '00000000-0000-0000-0000-000000000000');
+    assert.equal(uuidv7Floor(-5), '00000000-0000-0000-0000-000000000000');
   });
 });
 

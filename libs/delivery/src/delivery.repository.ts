@@ -8,6 +8,9 @@ export interface AttemptContext {
   tenantId: string;
   status: 'pending' | 'succeeded' | 'failed';
   attemptCount: number;
+  /** The series of attempts under way (0 unless sent again) and the attempt count it began at. */
+  series: number;
+  seriesStart: number;
   endpointId: string;
   endpointUrl: string;
   /** Live signing secrets, sealed (newest first): more than one during a rotation's grace period. */
@@ -42,6 +45,7 @@ export class DeliveryRepository {
   async loadManyForAttempt(keys: ReadonlyArray<{ tenantId: string; deliveryId: string }>): Promise<Array<AttemptContext | null>> {
     const rows = await this.prisma.rows<AttemptContext>(
       `SELECT d.id AS "deliveryId", d.tenant_id AS "tenantId", d.status::text AS status, d.attempt_count AS "attemptCount",
+              d.series, d.series_start AS "seriesStart",
               e.id AS "endpointId", e.url AS "endpointUrl", e.headers AS "endpointHeaders",
               e.rate_limit_per_second AS "endpointRateLimitPerSecond",
               (SELECT coalesce(json_agg(json_build_object('ciphertext', s.ciphertext, 'keyId', s.key_id) ORDER BY s.created_at DESC), '[]'::json)

@@ -38,11 +38,14 @@ export class DeliveryService {
   }
 
   /** Makes the next attempt of a delivery and records it. Safe to call again for the same
-   * delivery: a finished delivery is skipped, and the attempt count guards the write. */
-  async attempt(tenantId: string, deliveryId: string): Promise<AttemptOutcome> {
+   * delivery: a finished delivery is skipped, and the attempt count guards the write. `series` is
+   * the job's: a job left over from an earlier series of attempts (a stalled one run again after
+   * the delivery was sent again) leaves the delivery to the job of its current series. */
+  async attempt(tenantId: string, deliveryId: string, series = 0): Promise<AttemptOutcome> {
     const ctx = await this.loader.load(tenantId, deliveryId);
     if (!ctx) return { outcome: 'skipped', reason: 'delivery not found' };
     if (ctx.status !== 'pending') return { outcome: 'skipped', reason: `delivery already ${ctx.status}` };
+    if (ctx.series !== series) return { outcome: 'skipped', reason: `job of series ${series}, delivery in series ${ctx.series}` };
     if (!ctx.endpointActive) {
       await this.deliveries.failWithoutAttempt(tenantId, deliveryId, 'endpoint disabled or deleted');
       this.logger.info({ outcome: 'failed', deliveryId, tenantId, eventId: ctx.eventId, endpointId: ctx.endpointId }, `failed ${ctx.eventType} to ${logTarget(ctx.endpointUrl)}: endpoint disabled or deleted, not sent`);
@@ -73,7 +76,7 @@ export class DeliveryService {
         'x-webhook-delivery': ctx.deliveryId,
       },
     });
-    const verdict = this.policy.decide(result, attemptNumber);
+    const verdict = this.policy.decide(result, attemptNumber, ctx.seriesStart);
     const status = verdict.outcome === 'retry' ? 'pending' : verdict.outcome;
     const record = {
       attemptNumber,

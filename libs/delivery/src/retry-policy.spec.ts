@@ -46,6 +46,16 @@ describe('RetryPolicy', () => {
     assert.equal(mid.maxAttempts, 4);
   });
 
+  it('starts the schedule over for a delivery sent again: attempt numbers go on, the series counts from seriesStart', () => {
+    // The first series ended failed after attempt 4; resent, attempt 5 is the series' first.
+    assert.deepEqual(mid.decide(response(500), 5, 4), { outcome: 'retry', delayMs: 5_000, reason: 'HTTP 500' });
+    assert.deepEqual(mid.decide(response(500), 6, 4), { outcome: 'retry', delayMs: 60_000, reason: 'HTTP 500' });
+    assert.deepEqual(mid.decide(response(500), 7, 4), { outcome: 'retry', delayMs: 300_000, reason: 'HTTP 500' });
+    assert.deepEqual(mid.decide(response(500), 8, 4), { outcome: 'failed', reason: 'HTTP 500 after 4 attempts since it was sent again' });
+    // A series started after a success on attempt 2.
+    assert.deepEqual(mid.decide(error('timeout'), 3, 2), { outcome: 'retry', delayMs: 5_000, reason: 'timeout' });
+  });
+
   it('fails a 4xx at once and succeeds a 2xx', () => {
     assert.equal(mid.decide(response(400), 1).outcome, 'failed');
     assert.equal(mid.decide(response(201), 3).outcome, 'succeeded');

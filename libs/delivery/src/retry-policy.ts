@@ -37,15 +37,18 @@ export class RetryPolicy {
     return this.scheduleSeconds.length + 1;
   }
 
-  /** What to do after attempt `attemptNumber` (1-based) produced `result`. */
-  decide(result: AttemptResult, attemptNumber: number): Verdict {
+  /** What to do after attempt `attemptNumber` (1-based, counted over the delivery's life) produced
+   * `result`. `seriesStart` is the attempt count at which the current series began (0 unless the
+   * delivery was sent again): the schedule, and the attempts it allows, count from there. */
+  decide(result: AttemptResult, attemptNumber: number, seriesStart = 0): Verdict {
     const cls = classifyResult(result);
     if (cls === 'success') return { outcome: 'succeeded' };
     const reason = describeResult(result);
     if (cls === 'permanent') return { outcome: 'failed', reason: result.kind === 'response' && result.status >= 300 && result.status < 400 ? `${reason} (redirects are not followed)` : reason };
-    if (attemptNumber >= this.maxAttempts) return { outcome: 'failed', reason: `${reason} after ${attemptNumber} attempts` };
+    const inSeries = attemptNumber - seriesStart;
+    if (inSeries >= this.maxAttempts) return { outcome: 'failed', reason: `${reason} after ${inSeries} attempts${seriesStart > 0 ? ' since it was sent again' : ''}` };
     const retryAfter = result.kind === 'response' ? result.retryAfterMs : null;
-    return { outcome: 'retry', delayMs: this.delayAfter(attemptNumber, retryAfter), reason };
+    return { outcome: 'retry', delayMs: this.delayAfter(inSeries, retryAfter), reason };
   }
 
   /** The wait before the next attempt: the schedule's entry with jitter, never sooner than Retry-After. */

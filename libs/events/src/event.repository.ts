@@ -14,6 +14,8 @@ export interface StoredEvent {
 export interface NewDelivery {
   deliveryId: string;
   endpointId: string;
+  /** Set when the delivery was sent again (its job id names the series). */
+  series?: number;
 }
 
 /** An event just stored; `fannedOut`: its deliveries were created with it (listed, maybe none). */
@@ -23,9 +25,12 @@ export interface AcceptedEvent {
   deliveries: NewDelivery[];
 }
 
+/** An endpoint `e` that takes deliveries: active and not deleted. */
+export const endpointLive = `e.status = 'active' AND e.deleted_at IS NULL`;
+
 /** The one rule for which endpoints `e` receive an event, given its matching patterns (a text[]),
- * shared by the API's inline fan-out and the worker's fan-out job. */
-const subscribed = (patterns: string) => `e.status = 'active' AND e.deleted_at IS NULL AND e.event_types && ${patterns}`;
+ * shared by the API's inline fan-out, the worker's fan-out job and replay (libs/redelivery). */
+export const subscribed = (patterns: string) => `${endpointLive} AND e.event_types && ${patterns}`;
 
 export interface NewEvent {
   id: string;
@@ -133,7 +138,7 @@ export class EventRepository {
   /** Pending deliveries of an event, for a fan-out job that runs again after its commit. */
   async pendingDeliveries(tenantId: string, eventId: string): Promise<NewDelivery[]> {
     return this.prisma.rows<NewDelivery>(
-      `SELECT id AS "deliveryId", endpoint_id AS "endpointId" FROM deliveries WHERE tenant_id = $1::uuid AND event_id = $2::uuid AND status = 'pending'`,
+      `SELECT id AS "deliveryId", endpoint_id AS "endpointId", series FROM deliveries WHERE tenant_id = $1::uuid AND event_id = $2::uuid AND status = 'pending'`,
       [tenantId, eventId],
     );
   }

@@ -11,8 +11,8 @@ const LIVE_STATES = new Set(['waiting', 'delayed', 'active', 'prioritized', 'wai
 export class JobPresence {
   private readonly queues: Record<QueueName, Queue>;
 
-  constructor(@InjectQueue(QueueName.FanOut) fanOut: Queue, @InjectQueue(QueueName.Delivery) delivery: Queue) {
-    this.queues = { [QueueName.FanOut]: fanOut, [QueueName.Delivery]: delivery };
+  constructor(@InjectQueue(QueueName.FanOut) fanOut: Queue, @InjectQueue(QueueName.Delivery) delivery: Queue, @InjectQueue(QueueName.Recovery) recovery: Queue) {
+    this.queues = { [QueueName.FanOut]: fanOut, [QueueName.Delivery]: delivery, [QueueName.Recovery]: recovery };
   }
 
   /** The ids among `jobIds` with no live job in `queue`. A finished leftover (completed or failed)

@@ -25,6 +25,8 @@ export interface DeliveryJobRequest {
   tenantId: string;
   deliveryId: string;
   endpointId?: string;
+  /** The delivery's series of attempts (0 unless it was sent again): part of the job id. */
+  series?: number;
   delayMs?: number;
 }
 
@@ -36,6 +38,15 @@ export const DELIVERY_ENQUEUE_CHUNK = 200;
 const ENQUEUES_IN_FLIGHT = 1;
 
 const FAN_OUT_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+};
+
+/** A recovery walks many pages; a failure (Postgres down) is retried from its stored cursor, and a
+ * recovery still running whose job gave up is re-enqueued by the reconciler. */
+const RECOVERY_JOB_OPTIONS: JobsOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: true,
@@ -72,10 +83,11 @@ export class JobProducer {
   constructor(
     @InjectQueue(QueueName.FanOut) private readonly fanOutQueue: Queue,
     @InjectQueue(QueueName.Delivery) private readonly deliveryQueue: Queue,
+    @InjectQueue(QueueName.Recovery) private readonly recoveryQueue: Queue,
     private readonly config: AppConfig,
   ) {
     this.fanOuts = bulkAdder(this.fanOutQueue, (d) => ({ name: JobName.FanOutEvent, data: d, opts: { ...FAN_OUT_JOB_OPTIONS, jobId: jobIdFor.fanOut(d.eventId) } }), (d) => d.eventId, ENQUEUES_IN_FLIGHT);
-    this.deliveries = bulkAdder(this.deliveryQueue, (r) => this.deliveryJob(r), (r) => r.deliveryId, ENQUEUES_IN_FLIGHT);
+    this.deliveries = bulkAdder(this.deliveryQueue, (r) => this.deliveryJob(r), (r) => jobIdFor.delivery(r.deliveryId, r.series), ENQUEUES_IN_FLIGHT);
   }
 
   async enqueueFanOut(tenantId: string, eventId: string): Promise<void> {
@@ -86,14 +98,20 @@ export class JobProducer {
     await Promise.all(requests.map((r) => this.deliveries.submit(r)));
   }
 
+  async enqueueRecovery(tenantId: string, recoveryId: string): Promise<void> {
+    await ready(this.recoveryQueue);
+    const data: JobPayloads[JobName.RecoverEndpoint] = { tenantId, recoveryId };
+    await this.recoveryQueue.add(JobName.RecoverEndpoint, data, { ...RECOVERY_JOB_OPTIONS, jobId: jobIdFor.recovery(recoveryId) });
+  }
+
   private deliveryJob(r: DeliveryJobRequest) {
-    const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId, ...(r.endpointId ? { endpointId: r.endpointId } : {}) };
+    const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId, ...(r.endpointId ? { endpointId: r.endpointId } : {}), ...(r.series ? { series: r.series } : {}) };
     return { name: JobName.DeliverWebhook, data, opts: this.deliveryJobOptions(r) };
   }
 
   private deliveryJobOptions(r: DeliveryJobRequest): JobsOptions {
     return {
-      jobId: jobIdFor.delivery(r.deliveryId),
+      jobId: jobIdFor.delivery(r.deliveryId, r.series),
       delay: r.delayMs && r.delayMs > 0 ? r.delayMs : undefined,
       // Postgres holds the real attempt count; this bound only has to be at least as large.
       attempts: this.config.maxAttempts,

@@ -3,29 +3,36 @@
 export enum QueueName {
   FanOut = 'fanout',
   Delivery = 'delivery',
+  Recovery = 'recovery',
 }
 
 export enum JobName {
   FanOutEvent = 'fan-out-event',
   DeliverWebhook = 'deliver-webhook',
+  RecoverEndpoint = 'recover-endpoint',
 }
 
 export interface JobPayloads {
   [JobName.FanOutEvent]: { tenantId: string; eventId: string };
   /** `endpointId` lets the worker apply the per-endpoint cap before loading anything; jobs made
    * without it are capped once the delivery is loaded. */
-  [JobName.DeliverWebhook]: { tenantId: string; deliveryId: string; endpointId?: string };
+  [JobName.DeliverWebhook]: { tenantId: string; deliveryId: string; endpointId?: string; series?: number };
+  [JobName.RecoverEndpoint]: { tenantId: string; recoveryId: string };
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.FanOutEvent]: QueueName.FanOut,
   [JobName.DeliverWebhook]: QueueName.Delivery,
+  [JobName.RecoverEndpoint]: QueueName.Recovery,
 };
 
-/** Job ids are derived from the row they work on, so enqueueing the same work twice is a no-op. */
+/** Job ids are derived from the row they work on, so enqueueing the same work twice is a no-op. A
+ * delivery sent again (resend, replay, recovery) starts a new series of attempts under a new id, so
+ * the kept failed job of an earlier series cannot swallow it; series 0 keeps the plain id. */
 export const jobIdFor = {
   fanOut: (eventId: string) => `fanout-${eventId}`,
-  delivery: (deliveryId: string) => `delivery-${deliveryId}`,
+  delivery: (deliveryId: string, series = 0) => (series === 0 ? `delivery-${deliveryId}` : `delivery-${deliveryId}-s${series}`),
+  recovery: (recoveryId: string) => `recovery-${recoveryId}`,
 };
 
 /** Name of the custom backoff strategy the delivery worker registers. */

@@ -16,9 +16,10 @@ export class QueueErrorListener {
   constructor(
     @InjectQueue(QueueName.FanOut) fanOut: Queue,
     @InjectQueue(QueueName.Delivery) delivery: Queue,
+    @InjectQueue(QueueName.Recovery) recovery: Queue,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    for (const queue of [fanOut, delivery]) {
+    for (const queue of [fanOut, delivery, recovery]) {
       let lastLogged = 0;
       queue.on('error', (err: Error) => {
         if (Date.now() - lastLogged < LOG_EVERY_MS) return;

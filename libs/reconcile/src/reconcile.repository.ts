@@ -12,7 +12,14 @@ export interface PendingDelivery {
   eventId: string;
   tenantId: string;
   endpointId: string;
+  /** Its series of attempts: the job id depends on it (jobIdFor.delivery). */
+  series: number;
   nextAttemptAt: Date;
+}
+
+export interface RunningRecovery {
+  recoveryId: string;
+  tenantId: string;
 }
 
 /** A position in a scan ordered by (time, id); scans resume after it on the next pass. */
@@ -49,13 +56,26 @@ export class ReconcileRepository {
     const afterAt = after?.at ?? new Date(0);
     const afterId = after?.id ?? '00000000-0000-0000-0000-000000000000';
     return this.prisma.$queryRaw<PendingDelivery[]>`
-      SELECT id AS "deliveryId", event_id AS "eventId", tenant_id AS "tenantId", endpoint_id AS "endpointId", next_attempt_at AS "nextAttemptAt"
+      SELECT id AS "deliveryId", event_id AS "eventId", tenant_id AS "tenantId", endpoint_id AS "endpointId", series, next_attempt_at AS "nextAttemptAt"
       FROM deliveries
       WHERE status = 'pending'
         AND next_attempt_at < now() + make_interval(secs => ${horizonMs / 1000})
         AND updated_at < now() - make_interval(secs => ${graceMs / 1000})
         AND (next_attempt_at, id) > (${afterAt}, ${afterId}::uuid)
       ORDER BY next_attempt_at, id
+      LIMIT ${limit}`;
+  }
+
+  /** Recoveries still running that nothing has touched for `graceMs`, after `afterId` (by id; there
+   * are at most as many as endpoints, and recoveries_one_running_idx holds exactly these rows). */
+  async runningRecoveries(graceMs: number, afterId: string | null, limit: number): Promise<RunningRecovery[]> {
+    return this.prisma.$queryRaw<RunningRecovery[]>`
+      SELECT id AS "recoveryId", tenant_id AS "tenantId"
+      FROM recoveries
+      WHERE status = 'running'
+        AND updated_at < now() - make_interval(secs => ${graceMs / 1000})
+        AND id > ${afterId ?? '00000000-0000-0000-0000-000000000000'}::uuid
+      ORDER BY id
       LIMIT ${limit}`;
   }
 

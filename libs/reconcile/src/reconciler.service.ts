@@ -16,16 +16,19 @@ export interface ReconcileReport {
   fanOutsEnqueued: number;
   deliveriesChecked: number;
   deliveriesEnqueued: number;
+  recoveriesChecked: number;
+  recoveriesEnqueued: number;
 }
 
 /** Puts back into Redis whatever Postgres says should be queued and is not: fan-outs of accepted
- * events and pending deliveries, after a Redis flush or restart, a failed enqueue, or a crash between
- * commit and enqueue. Job ids are derived from the rows, so it never queues the same work twice. A
+ * events, pending deliveries (under the job id of their current series) and running recoveries,
+ * after a Redis flush or restart, a failed enqueue, or a crash between commit and enqueue. Job ids are derived from the rows, so it never queues the same work twice. A
  * retry whose delayed job vanished comes back with the delay it had left. */
 @Injectable()
 export class ReconcilerService {
   private fanOutCursor: ScanCursor | null = null;
   private deliveryCursor: ScanCursor | null = null;
+  private recoveryCursor: string | null = null;
   readonly graceMs: number;
   private readonly horizonMs: number;
   private readonly leaseMs: number;
@@ -47,7 +50,7 @@ export class ReconcilerService {
   async runOnce(): Promise<ReconcileReport | null> {
     if (!(await this.lease.acquire(LEASE, this.leaseMs))) return null;
     try {
-      const report = { fanOutsChecked: 0, fanOutsEnqueued: 0, deliveriesChecked: 0, deliveriesEnqueued: 0 };
+      const report = { fanOutsChecked: 0, fanOutsEnqueued: 0, deliveriesChecked: 0, deliveriesEnqueued: 0, recoveriesChecked: 0, recoveriesEnqueued: 0 };
       for (let i = 0; i < RECONCILE_MAX_BATCHES; i++) {
         const rows = await this.repo.pendingFanOuts(this.graceMs, this.fanOutCursor, RECONCILE_BATCH);
         this.fanOutCursor = rows.length === RECONCILE_BATCH ? { at: rows.at(-1)!.createdAt, id: rows.at(-1)!.eventId } : null;
@@ -65,12 +68,23 @@ export class ReconcilerService {
         report.deliveriesChecked += rows.length;
         const owed = await this.jobless(rows);
         const now = Date.now();
-        const requests = owed.map((r) => ({ tenantId: r.tenantId, deliveryId: r.deliveryId, endpointId: r.endpointId, delayMs: r.nextAttemptAt.getTime() - now }));
+        const requests = owed.map((r) => ({ tenantId: r.tenantId, deliveryId: r.deliveryId, endpointId: r.endpointId, series: r.series, delayMs: r.nextAttemptAt.getTime() - now }));
         await this.producer.enqueueDeliveries(requests);
         report.deliveriesEnqueued += requests.length;
         if (this.deliveryCursor === null) break;
       }
-      if (report.fanOutsEnqueued > 0 || report.deliveriesEnqueued > 0) this.logger.warn(report, 'reconciler re-enqueued work missing from the queue');
+      for (let i = 0; i < RECONCILE_MAX_BATCHES; i++) {
+        const rows = await this.repo.runningRecoveries(this.graceMs, this.recoveryCursor, RECONCILE_BATCH);
+        this.recoveryCursor = rows.length === RECONCILE_BATCH ? rows.at(-1)!.recoveryId : null;
+        report.recoveriesChecked += rows.length;
+        const missing = new Set(await this.presence.withoutLiveJob(QueueName.Recovery, rows.map((r) => jobIdFor.recovery(r.recoveryId))));
+        for (const r of rows.filter((row) => missing.has(jobIdFor.recovery(row.recoveryId)))) {
+          await this.producer.enqueueRecovery(r.tenantId, r.recoveryId);
+          report.recoveriesEnqueued++;
+        }
+        if (this.recoveryCursor === null) break;
+      }
+      if (report.fanOutsEnqueued > 0 || report.deliveriesEnqueued > 0 || report.recoveriesEnqueued > 0) this.logger.warn(report, 'reconciler re-enqueued work missing from the queue');
       return report;
     } finally {
       await this.lease.release(LEASE).catch(() => undefined);
@@ -85,8 +99,8 @@ export class ReconcilerService {
     const fanOutIds = [...new Set(rows.map((r) => jobIdFor.fanOut(r.eventId)))];
     const fanOutGone = new Set(await this.presence.withoutLiveJob(QueueName.FanOut, fanOutIds));
     const candidates = rows.filter((r) => fanOutGone.has(jobIdFor.fanOut(r.eventId)));
-    const missing = new Set(await this.presence.withoutLiveJob(QueueName.Delivery, candidates.map((r) => jobIdFor.delivery(r.deliveryId))));
-    const jobless = candidates.filter((r) => missing.has(jobIdFor.delivery(r.deliveryId)));
+    const missing = new Set(await this.presence.withoutLiveJob(QueueName.Delivery, candidates.map((r) => jobIdFor.delivery(r.deliveryId, r.series))));
+    const jobless = candidates.filter((r) => missing.has(jobIdFor.delivery(r.deliveryId, r.series)));
     if (jobless.length === 0) return [];
     const stillOwed = new Set(await this.repo.stillOwed(jobless.map((r) => r.deliveryId), this.graceMs));
     return jobless.filter((r) => stillOwed.has(r.deliveryId));
