@@ -6,6 +6,7 @@ import { EndpointsModule } from '#libs/endpoints';
 import { EventsModule } from '#libs/events';
 import { HealthController } from '#libs/health';
 import { QueueModule } from '#libs/queue';
+import { RedeliveryModule } from '#libs/redelivery';
 import { TenantsModule } from '#libs/tenants';
 import { AdminController } from './admin/admin.controller.js';
 import { ApiKeysController } from './api-keys/api-keys.controller.js';
@@ -13,12 +14,13 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { DeliveriesController } from './deliveries/deliveries.controller.js';
 import { EndpointsController } from './endpoints/endpoints.controller.js';
 import { EventsController } from './events/events.controller.js';
+import { RecoveriesController } from './recoveries/recoveries.controller.js';
 import { SettingsController } from './settings/settings.controller.js';
 
 /** The HTTP API. Config and logger modules are supplied by `createApiApp`. */
 @Module({
-  imports: [DatabaseModule, QueueModule.forRole('producer'), TenantsModule, EndpointsModule, EventsModule, DeliveryModule],
-  controllers: [AdminController, ApiKeysController, EndpointsController, EventsController, DeliveriesController, SettingsController, HealthController],
+  imports: [DatabaseModule, QueueModule.forRole('producer'), TenantsModule, EndpointsModule, EventsModule, DeliveryModule, RedeliveryModule],
+  controllers: [AdminController, ApiKeysController, EndpointsController, EventsController, DeliveriesController, RecoveriesController, SettingsController, HealthController],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })
 export class ApiModule {}

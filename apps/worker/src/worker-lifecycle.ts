@@ -6,6 +6,7 @@ import { AppConfig } from '#libs/config';
 import { assertOneHandlerPerJob, HANDLES_JOB, type JobName } from '#libs/queue';
 import { DeliveryProcessor } from './delivery.processor.js';
 import { FanOutProcessor } from './fan-out.processor.js';
+import { RecoveryProcessor } from './recovery.processor.js';
 
 /** How long in-flight attempts get to finish on SIGTERM before the workers are closed by force. */
 export const SHUTDOWN_GRACE_MS = 15_000;
@@ -14,17 +15,18 @@ export const SHUTDOWN_GRACE_MS = 15_000;
  * Postgres is still connected, so in-flight attempts are recorded. */
 @Injectable()
 export class WorkerLifecycle implements BeforeApplicationShutdown {
-  private readonly hosts: Array<FanOutProcessor | DeliveryProcessor>;
+  private readonly hosts: Array<FanOutProcessor | DeliveryProcessor | RecoveryProcessor>;
   private started = false;
 
   constructor(
     fanOut: FanOutProcessor,
     delivery: DeliveryProcessor,
+    recovery: RecoveryProcessor,
     private readonly config: AppConfig,
     private readonly reflector: Reflector,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.hosts = [fanOut, delivery];
+    this.hosts = [fanOut, delivery, recovery];
   }
 
   private get workers(): Worker[] {
@@ -33,9 +35,11 @@ export class WorkerLifecycle implements BeforeApplicationShutdown {
 
   start(): void {
     assertOneHandlerPerJob(this.hosts.map((h) => this.reflector.get<JobName>(HANDLES_JOB, h.constructor)));
-    const [fanOut, delivery] = this.workers as [Worker, Worker];
+    const [fanOut, delivery, recovery] = this.workers as [Worker, Worker, Worker];
     fanOut.concurrency = Math.max(1, Math.ceil(this.config.workerConcurrency / 10));
     delivery.concurrency = this.config.workerConcurrency;
+    // A recovery spends its time waiting (delayed) for its endpoint; few run a page at once.
+    recovery.concurrency = Math.max(1, Math.ceil(this.config.workerConcurrency / 20));
     for (const worker of this.workers) {
       worker.on('error', (err) => this.logger.error({ queue: worker.name, err: err.message }, 'worker error'));
       worker.on('failed', (job, err) => {

@@ -7,15 +7,17 @@ import { EventsModule } from '#libs/events';
 import { HealthController } from '#libs/health';
 import { QueueModule } from '#libs/queue';
 import { ReconcileModule } from '#libs/reconcile';
+import { RedeliveryModule } from '#libs/redelivery';
 import { DeliveryProcessor } from './delivery.processor.js';
 import { FanOutProcessor } from './fan-out.processor.js';
+import { RecoveryProcessor } from './recovery.processor.js';
 import { ReconcileScheduler } from './reconcile.scheduler.js';
 import { WorkerLifecycle } from './worker-lifecycle.js';
 
 /** The worker: BullMQ processors plus a health endpoint. Config and logger come from `createWorkerApp`. */
 @Module({
-  imports: [DatabaseModule, QueueModule.forRole('worker'), EventsModule, DeliveryModule, ReconcileModule, EndpointHealthModule, AlertsModule],
+  imports: [DatabaseModule, QueueModule.forRole('worker'), EventsModule, DeliveryModule, ReconcileModule, EndpointHealthModule, AlertsModule, RedeliveryModule],
   controllers: [HealthController],
-  providers: [FanOutProcessor, DeliveryProcessor, WorkerLifecycle, ReconcileScheduler],
+  providers: [FanOutProcessor, DeliveryProcessor, RecoveryProcessor, WorkerLifecycle, ReconcileScheduler],
 })
 export class WorkerModule {}

@@ -168,6 +168,12 @@ export class EnvDto {
   @Max(600_000)
   ALERT_OUTBOX_POLL_MS: number = 5000;
 
+  @Transform(toInt)
+  @IsInt({ message: 'RECOVERY_PAGE_SIZE must be a whole number of events' })
+  @Min(1)
+  @Max(10_000)
+  RECOVERY_PAGE_SIZE: number = 500;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';

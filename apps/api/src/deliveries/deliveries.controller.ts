@@ -1,11 +1,12 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '#libs/common';
 import { DeliveryLogRepository } from '#libs/delivery';
+import { RedeliveryService } from '#libs/redelivery';
 import { TenantAuthGuard, TenantId } from '../common/auth.js';
 import { IdParamPipe } from '../common/id-param.pipe.js';
 import { ListDeliveriesQuery } from './dto/list-deliveries.query.js';
-import { DeliveryPage, DeliveryWithAttemptsResponse } from './dto/delivery.response.js';
+import { DeliveryPage, DeliveryResponse, DeliveryWithAttemptsResponse } from './dto/delivery.response.js';
 import { toDeliveryFilter } from './to-filter.js';
 
 @ApiTags('deliveries')
@@ -13,7 +14,10 @@ import { toDeliveryFilter } from './to-filter.js';
 @UseGuards(TenantAuthGuard)
 @Controller('v1/deliveries')
 export class DeliveriesController {
-  constructor(private readonly log: DeliveryLogRepository) {}
+  constructor(
+    private readonly log: DeliveryLogRepository,
+    private readonly redelivery: RedeliveryService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: DeliveryPage })
@@ -27,5 +31,14 @@ export class DeliveriesController {
     const d = await this.log.get(tenantId, id);
     if (!d) throw new NotFoundError('delivery');
     return d;
+  }
+
+  /** Takes no body. */
+  @Post(':id/resend')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: DeliveryResponse, description: 'pending again: a new series of attempts (numbers go on, the retry schedule starts over)' })
+  @ApiConflictResponse({ description: 'the delivery is pending, or its endpoint is disabled or deleted' })
+  resend(@TenantId() tenantId: string, @Param('id', new IdParamPipe('delivery')) id: string) {
+    return this.redelivery.resend(tenantId, id);
   }
 }

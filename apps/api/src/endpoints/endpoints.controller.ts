@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EndpointService } from '#libs/endpoints';
+import { RecoveryService } from '#libs/redelivery';
 import { TenantAuthGuard, TenantId } from '../common/auth.js';
 import { IdParamPipe } from '../common/id-param.pipe.js';
 import { cursorToId, PageQueryDto } from '../common/pagination.js';
@@ -9,6 +10,8 @@ import { CreateEndpointDto } from './dto/create-endpoint.dto.js';
 import { UpdateEndpointDto } from './dto/update-endpoint.dto.js';
 import { RotateSecretDto, RotatedSecretResponse } from './dto/rotate-secret.dto.js';
 import { CreatedEndpointResponse, EndpointPage, EndpointResponse } from './dto/endpoint.response.js';
+import { RecoverEndpointDto } from './dto/recover-endpoint.dto.js';
+import { RecoveryPage, RecoveryResponse } from '../recoveries/dto/recovery.response.js';
 
 const endpointId = new IdParamPipe('endpoint');
 
@@ -17,7 +20,10 @@ const endpointId = new IdParamPipe('endpoint');
 @UseGuards(TenantAuthGuard)
 @Controller('v1/endpoints')
 export class EndpointsController {
-  constructor(private readonly endpoints: EndpointService) {}
+  constructor(
+    private readonly endpoints: EndpointService,
+    private readonly recoveries: RecoveryService,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ type: CreatedEndpointResponse })
@@ -57,5 +63,21 @@ export class EndpointsController {
   @ApiNoContentResponse()
   async remove(@TenantId() tenantId: string, @Param('id', endpointId) id: string): Promise<void> {
     await this.endpoints.delete(tenantId, id);
+  }
+
+  @Post(':id/recover')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: RecoveryResponse, description: 'a recovery job sends the matching events not yet delivered again, oldest first; follow it at GET /v1/recoveries/{id}' })
+  @ApiConflictResponse({ description: 'the endpoint is disabled, or a recovery of it is already running' })
+  recover(@TenantId() tenantId: string, @Param('id', endpointId) id: string, @Body() dto: RecoverEndpointDto) {
+    return this.recoveries.start(tenantId, id, new Date(dto.since), dto.until === undefined ? undefined : new Date(dto.until));
+  }
+
+  @Get(':id/recoveries')
+  @ApiOkResponse({ type: RecoveryPage })
+  async listRecoveries(@TenantId() tenantId: string, @Param('id', endpointId) id: string, @Query() q: PageQueryDto) {
+    const limit = q.limit ?? 50;
+    const rows = await this.recoveries.list(tenantId, id, limit + 1, cursorToId(q.cursor));
+    return toPage(rows, limit, (r) => r);
   }
 }
