@@ -57,6 +57,7 @@ describe('bad input: property-based over every request DTO', () => {
   let platform: TestPlatform;
   let tenant: Tenant;
   let endpointId: string;
+  let eventId: string;
   const protoKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 
   before(async () => {
@@ -64,12 +65,13 @@ describe('bad input: property-based over every request DTO', () => {
     tenant = await platform.createTenant();
     const ep = await tenant.client.post('/v1/endpoints', { url: 'https://hooks.example.com/in', eventTypes: ['a.b'] });
     endpointId = ep.body.id;
+    eventId = (await tenant.client.post('/v1/events', { type: 'a.b', data: {} })).body.id;
   });
   after(async () => platform?.stop());
 
   /** A fingerprint of every table a request could change. */
   async function fingerprint(): Promise<string> {
-    const tables = ['tenants', 'api_keys', 'endpoints', 'endpoint_secrets', 'events', 'deliveries'];
+    const tables = ['tenants', 'api_keys', 'endpoints', 'endpoint_secrets', 'events', 'deliveries', 'recoveries'];
     const rows = await platform.query(tables.map((t) => `SELECT '${t}' AS t, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${t} x`).join(' UNION ALL '));
     return rows.map((r) => `${r.t}:${r.h}`).join(',');
   }
@@ -91,6 +93,8 @@ describe('bad input: property-based over every request DTO', () => {
     { name: 'RotateSecretDto', method: 'POST', path: () => `/v1/endpoints/${endpointId}/rotate-secret`, fields: ['gracePeriodSeconds'] },
     { name: 'DispatchEventDto', method: 'POST', path: () => '/v1/events', fields: ['type', 'data', 'idempotencyKey'] },
     { name: 'CreateApiKeyDto', method: 'POST', path: () => '/v1/api-keys', fields: ['name'] },
+    { name: 'ReplayEventDto', method: 'POST', path: () => `/v1/events/${eventId}/replay`, fields: ['force'] },
+    { name: 'RecoverEndpointDto', method: 'POST', path: () => `/v1/endpoints/${endpointId}/recover`, fields: ['since', 'until'] },
   ];
 
   for (const r of bodyRoutes) {
@@ -113,6 +117,7 @@ describe('bad input: property-based over every request DTO', () => {
     { name: 'ListDeliveriesQuery', path: '/v1/deliveries', fields: ['limit', 'cursor', 'endpointId', 'eventId', 'eventType', 'status', 'since', 'until'] },
     { name: 'PageQueryDto (endpoints)', path: '/v1/endpoints', fields: ['limit', 'cursor'] },
     { name: 'PageQueryDto (api keys)', path: '/v1/api-keys', fields: ['limit', 'cursor'] },
+    { name: 'PageQueryDto (recoveries)', path: '/v1/endpoints/:endpoint/recoveries', fields: ['limit', 'cursor'] },
     { name: 'AdminListDeliveriesQuery', path: '/v1/admin/deliveries', fields: ['limit', 'cursor', 'tenantId', 'endpointId', 'status', 'since', 'until'], admin: true },
     { name: 'PageQueryDto (tenants)', path: '/v1/admin/tenants', fields: ['limit', 'cursor'], admin: true },
   ];
@@ -121,7 +126,7 @@ describe('bad input: property-based over every request DTO', () => {
       await fc.assert(
         fc.asyncProperty(queryFor(r.fields), async (q) => {
           const beforePrint = await fingerprint();
-          const res = await (r.admin ? platform.admin : tenant.client).get(`${r.path}?${q}`);
+          const res = await (r.admin ? platform.admin : tenant.client).get(`${r.path.replace(':endpoint', endpointId)}?${q}`);
           await assertRejectedCleanly(res, `GET ${r.path}?${q.slice(0, 200)}`, beforePrint);
           assert.equal(await fingerprint(), beforePrint, 'a GET changes nothing');
         }),
@@ -132,7 +137,7 @@ describe('bad input: property-based over every request DTO', () => {
 
   it('path ids: anything that is not an id is a 404, never a 500', async () => {
     await fc.assert(
-      fc.asyncProperty(text, fc.constantFrom('/v1/endpoints/', '/v1/deliveries/', '/v1/api-keys/'), async (id, prefix) => {
+      fc.asyncProperty(text, fc.constantFrom('/v1/endpoints/', '/v1/deliveries/', '/v1/api-keys/', '/v1/recoveries/'), async (id, prefix) => {
         const path = prefix + encodePath(id);
         const res = await tenant.client.call(prefix === '/v1/api-keys/' ? 'DELETE' : 'GET', path);
         assert.ok(res.status < 500, `${path} -> ${res.status} ${res.text}`);

@@ -58,6 +58,9 @@ describe('tenant isolation, over every tenant route in the route table', () => {
     ids.delivery = (await waitUntil(async () => (await owner.client.get(`/v1/deliveries?eventId=${ev.body.id}`)).body.data[0]?.id, 15_000, 'the delivery'))!;
     ids.apiKey = (await owner.client.get('/v1/api-keys')).body.data[0].id;
     await owner.client.patch('/v1/settings', { alertEmails: ['owner@example.com'] });
+    const recovery = await owner.client.post(`/v1/endpoints/${ids.endpoint}/recover`, { since: new Date(Date.now() - 60_000).toISOString() });
+    ids.recovery = recovery.body.id;
+    await waitUntil(async () => (await owner.client.get(`/v1/recoveries/${ids.recovery}`)).body.status === 'completed', 15_000, 'the recovery');
     // Health is written a moment after the attempt: let it settle before the owner's rows are compared.
     await waitUntil(async () => (await owner.client.get(`/v1/endpoints/${ids.endpoint}`)).body.health.lastSuccessAt !== null, 15_000, 'the endpoint health');
   });
@@ -75,6 +78,7 @@ describe('tenant isolation, over every tenant route in the route table', () => {
       keys: await platform.query('SELECT * FROM api_keys WHERE tenant_id = $1 ORDER BY id', t),
       events: await platform.query('SELECT id, type, data::text FROM events WHERE tenant_id = $1 ORDER BY id', t),
       deliveries: await platform.query('SELECT * FROM deliveries WHERE tenant_id = $1 ORDER BY id', t),
+      recoveries: await platform.query('SELECT * FROM recoveries WHERE tenant_id = $1 ORDER BY id', t),
       tenant: await platform.query('SELECT * FROM tenants WHERE id = $1', t),
     };
   }
@@ -95,6 +99,12 @@ describe('tenant isolation, over every tenant route in the route table', () => {
       { path: `/v1/deliveries?eventId=${ids.event}`, expect: 'list' },
     ],
     'GET /v1/deliveries/:id': () => [{ path: `/v1/deliveries/${ids.delivery}`, expect: 404 }],
+    'POST /v1/deliveries/:id/resend': () => [{ path: `/v1/deliveries/${ids.delivery}/resend`, body: {}, expect: 404 }],
+    'POST /v1/events/:id/replay': () => [{ path: `/v1/events/${ids.event}/replay`, body: { force: true }, expect: 404 }],
+    'POST /v1/endpoints/:id/recover': () => [{ path: `/v1/endpoints/${ids.endpoint}/recover`, body: { since: new Date(Date.now() - 60_000).toISOString() }, expect: 404 }],
+    'GET /v1/endpoints/:id/recoveries': () => [{ path: `/v1/endpoints/${ids.endpoint}/recoveries`, expect: 404 }],
+    'GET /v1/recoveries/:id': () => [{ path: `/v1/recoveries/${ids.recovery}`, expect: 404 }],
+    'DELETE /v1/recoveries/:id': () => [{ path: `/v1/recoveries/${ids.recovery}`, expect: 404 }],
     'GET /v1/api-keys': () => [{ path: '/v1/api-keys', expect: 'list' }],
     'POST /v1/api-keys': () => [{ path: '/v1/api-keys', body: { name: 'mine' }, expect: 'own' }],
     'DELETE /v1/api-keys/:id': () => [{ path: `/v1/api-keys/${ids.apiKey}`, expect: 404 }],
