@@ -90,6 +90,11 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ ...ADMIN, SMTP_URL: 'smtp://127.0.0.1:2525' }).smtp?.address, '127.0.0.1:2525');
   });
 
+  it('reads the recovery page size', () => {
+    assert.equal(loadConfig(ADMIN).recoveryPageSize, 500);
+    assert.equal(loadConfig({ ...ADMIN, RECOVERY_PAGE_SIZE: '50' }).recoveryPageSize, 50);
+  });
+
   it('ignores variables it does not know', () => {
     assert.equal(loadConfig({ ...ADMIN, HOME: '/root', SOMETHING_ELSE: 'x' }).port, 3000);
   });
@@ -137,6 +142,9 @@ describe('loadConfig', () => {
     [{ SMTP_URL: 'smtp://mail.example.com/path' }, /SMTP_URL/],
     [{ ALERT_EMAIL_FROM: 'not an address' }, /ALERT_EMAIL_FROM must be an email address/],
     [{ ALERT_OUTBOX_POLL_MS: '10' }, /ALERT_OUTBOX_POLL_MS/],
+    [{ RECOVERY_PAGE_SIZE: 'all' }, /RECOVERY_PAGE_SIZE must be a whole number of events/],
+    [{ RECOVERY_PAGE_SIZE: '0' }, /RECOVERY_PAGE_SIZE/],
+    [{ RECOVERY_PAGE_SIZE: '10001' }, /RECOVERY_PAGE_SIZE/],
   ];
   for (const [env, message] of invalid) {
     it(`rejects ${JSON.stringify(env).slice(0, 60)} with one clear problem`, () => {
