@@ -13,7 +13,8 @@ const ROUTES: Record<string, string[]> = {
   '/v1/endpoints/{id}/rotate-secret': ['post'],
   '/v1/api-keys': ['get', 'post'],
   '/v1/api-keys/{id}': ['delete'],
-  '/v1/events': ['post'],
+  '/v1/events': ['get', 'post'],
+  '/v1/events/{id}': ['get'],
   '/v1/deliveries': ['get'],
   '/v1/deliveries/{id}': ['get'],
   '/v1/settings': ['get', 'patch'],
@@ -41,6 +42,10 @@ const SCHEMAS: Record<string, string[]> = {
   DeliveryWithAttemptsResponse: ['attempts'],
   AttemptResponse: ['attemptNumber', 'responseStatus', 'errorKind', 'durationMs'],
   DeliveryPage: ['data', 'nextCursor'],
+  EventResponse: ['id', 'type', 'idempotencyKey', 'createdAt'],
+  EventPage: ['data', 'nextCursor'],
+  EventWithDeliveriesResponse: ['data', 'deliveries', 'moreDeliveries'],
+  EventDeliveryResponse: ['id', 'endpointId', 'status', 'attemptCount'],
 };
 
 describe('health and API docs', () => {
@@ -95,5 +100,7 @@ describe('health and API docs', () => {
     }
     const listQuery = doc.paths['/v1/deliveries'].get.parameters.map((q: { name: string }) => q.name).sort();
     assert.deepEqual(listQuery, ['cursor', 'endpointId', 'eventId', 'eventType', 'limit', 'since', 'status', 'until']);
+    const eventsQuery = doc.paths['/v1/events'].get.parameters.map((q: { name: string }) => q.name).sort();
+    assert.deepEqual(eventsQuery, ['cursor', 'limit', 'since', 'type', 'until']);
   });
 });

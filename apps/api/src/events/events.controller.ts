@@ -1,17 +1,24 @@
-import { Body, Controller, Headers, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ValidationFailedError } from '#libs/common';
-import { EventService } from '#libs/events';
+import { NotFoundError, ValidationFailedError } from '#libs/common';
+import { EventLogRepository, EventService } from '#libs/events';
 import { TenantAuthGuard, TenantId } from '../common/auth.js';
+import { IdParamPipe } from '../common/id-param.pipe.js';
+import { cursorToId, toTimeRange } from '../common/pagination.js';
 import { DispatchEventDto, EventAcceptedResponse } from './dto/dispatch-event.dto.js';
+import { EventPage, EventWithDeliveriesResponse } from './dto/event.response.js';
+import { ListEventsQuery } from './dto/list-events.query.js';
 
 @ApiTags('events')
 @ApiBearerAuth()
 @UseGuards(TenantAuthGuard)
 @Controller('v1/events')
 export class EventsController {
-  constructor(private readonly events: EventService) {}
+  constructor(
+    private readonly events: EventService,
+    private readonly log: EventLogRepository,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -32,5 +39,19 @@ export class EventsController {
     const { event, replayed } = await this.events.dispatch(tenantId, { type: dto.type, data: dto.data, idempotencyKey: dto.idempotencyKey ?? headerKey });
     if (replayed) void reply.header('idempotent-replayed', 'true');
     return { id: event.id, type: event.type, createdAt: event.createdAt };
+  }
+
+  @Get()
+  @ApiOkResponse({ type: EventPage })
+  list(@TenantId() tenantId: string, @Query() q: ListEventsQuery) {
+    return this.log.list(tenantId, { type: q.type, ...toTimeRange(q), limit: q.limit ?? 50, beforeId: cursorToId(q.cursor) });
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: EventWithDeliveriesResponse })
+  async get(@TenantId() tenantId: string, @Param('id', new IdParamPipe('event')) id: string) {
+    const e = await this.log.get(tenantId, id);
+    if (!e) throw new NotFoundError('event');
+    return e;
   }
 }
