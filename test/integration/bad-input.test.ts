@@ -112,6 +112,7 @@ describe('bad input: property-based over every request DTO', () => {
   const queryRoutes: Array<{ name: string; path: string; fields: string[]; admin?: boolean }> = [
     { name: 'ListDeliveriesQuery', path: '/v1/deliveries', fields: ['limit', 'cursor', 'endpointId', 'eventId', 'eventType', 'status', 'since', 'until'] },
     { name: 'ListEventsQuery', path: '/v1/events', fields: ['limit', 'cursor', 'type', 'since', 'until'] },
+    { name: 'EndpointStatsQuery', path: '/v1/endpoints/:id/stats', fields: ['window'] },
     { name: 'PageQueryDto (endpoints)', path: '/v1/endpoints', fields: ['limit', 'cursor'] },
     { name: 'PageQueryDto (api keys)', path: '/v1/api-keys', fields: ['limit', 'cursor'] },
     { name: 'AdminListDeliveriesQuery', path: '/v1/admin/deliveries', fields: ['limit', 'cursor', 'tenantId', 'endpointId', 'status', 'since', 'until'], admin: true },

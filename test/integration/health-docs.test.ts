@@ -11,6 +11,7 @@ const ROUTES: Record<string, string[]> = {
   '/v1/endpoints': ['get', 'post'],
   '/v1/endpoints/{id}': ['delete', 'get', 'patch'],
   '/v1/endpoints/{id}/rotate-secret': ['post'],
+  '/v1/endpoints/{id}/stats': ['get'],
   '/v1/api-keys': ['get', 'post'],
   '/v1/api-keys/{id}': ['delete'],
   '/v1/events': ['get', 'post'],
@@ -46,6 +47,10 @@ const SCHEMAS: Record<string, string[]> = {
   EventPage: ['data', 'nextCursor'],
   EventWithDeliveriesResponse: ['data', 'deliveries', 'moreDeliveries'],
   EventDeliveryResponse: ['id', 'endpointId', 'status', 'attemptCount'],
+  EndpointStatsResponse: ['window', 'from', 'to', 'bucketMinutes', 'attempts', 'succeeded', 'failed', 'successRate', 'latencyMs', 'byResult', 'series'],
+  LatencyPercentilesResponse: ['p50', 'p95', 'p99'],
+  AttemptsByResultResponse: ['2xx', '3xx', '4xx', '5xx', 'timeout', 'network'],
+  StatsBucketResponse: ['start', 'attempts', 'succeeded', 'failed', 'p95Ms'],
 };
 
 describe('health and API docs', () => {
@@ -102,5 +107,7 @@ describe('health and API docs', () => {
     assert.deepEqual(listQuery, ['cursor', 'endpointId', 'eventId', 'eventType', 'limit', 'since', 'status', 'until']);
     const eventsQuery = doc.paths['/v1/events'].get.parameters.map((q: { name: string }) => q.name).sort();
     assert.deepEqual(eventsQuery, ['cursor', 'limit', 'since', 'type', 'until']);
+    const statsQuery = doc.paths['/v1/endpoints/{id}/stats'].get.parameters.find((q: { name: string }) => q.name === 'window');
+    assert.deepEqual(statsQuery.schema.enum, ['1h', '24h', '7d']);
   });
 });

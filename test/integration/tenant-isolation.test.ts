@@ -94,6 +94,10 @@ describe('tenant isolation, over every tenant route in the route table', () => {
       { path: '/v1/events?type=iso.test', expect: 'list' },
     ],
     'GET /v1/events/:id': () => [{ path: `/v1/events/${ids.event}`, expect: 404 }],
+    'GET /v1/endpoints/:id/stats': () => [
+      { path: `/v1/endpoints/${ids.endpoint}/stats`, expect: 404 },
+      { path: `/v1/endpoints/${ids.endpoint}/stats?window=7d`, expect: 404 },
+    ],
     'GET /v1/deliveries': () => [
       { path: '/v1/deliveries', expect: 'list' },
       { path: `/v1/deliveries?endpointId=${ids.endpoint}`, expect: 'list' },
@@ -135,5 +139,6 @@ describe('tenant isolation, over every tenant route in the route table', () => {
     assert.equal((await owner.client.get(`/v1/endpoints/${ids.endpoint}`)).status, 200);
     assert.equal((await owner.client.get(`/v1/deliveries/${ids.delivery}`)).status, 200);
     assert.equal((await owner.client.get(`/v1/events/${ids.event}`)).status, 200);
+    assert.equal((await owner.client.get(`/v1/endpoints/${ids.endpoint}/stats`)).status, 200);
   });
 });

@@ -90,6 +90,11 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ ...ADMIN, SMTP_URL: 'smtp://127.0.0.1:2525' }).smtp?.address, '127.0.0.1:2525');
   });
 
+  it('reads the endpoint stats flush interval', () => {
+    assert.equal(loadConfig(ADMIN).endpointStatsFlushMs, 1000);
+    assert.equal(loadConfig({ ...ADMIN, ENDPOINT_STATS_FLUSH_MS: '60000' }).endpointStatsFlushMs, 60_000);
+  });
+
   it('ignores variables it does not know', () => {
     assert.equal(loadConfig({ ...ADMIN, HOME: '/root', SOMETHING_ELSE: 'x' }).port, 3000);
   });
@@ -137,6 +142,8 @@ describe('loadConfig', () => {
     [{ SMTP_URL: 'smtp://mail.example.com/path' }, /SMTP_URL/],
     [{ ALERT_EMAIL_FROM: 'not an address' }, /ALERT_EMAIL_FROM must be an email address/],
     [{ ALERT_OUTBOX_POLL_MS: '10' }, /ALERT_OUTBOX_POLL_MS/],
+    [{ ENDPOINT_STATS_FLUSH_MS: '1s' }, /ENDPOINT_STATS_FLUSH_MS must be a whole number of milliseconds/],
+    [{ ENDPOINT_STATS_FLUSH_MS: '10' }, /ENDPOINT_STATS_FLUSH_MS/],
   ];
   for (const [env, message] of invalid) {
     it(`rejects ${JSON.stringify(env).slice(0, 60)} with one clear problem`, () => {

@@ -50,6 +50,8 @@ export class AppConfig {
   readonly alertEmailFrom: string;
   /** How often each worker looks for due alert rows; a failed email waits 2^n of these (at most 1 h). */
   readonly alertOutboxPollMs: number;
+  /** How often each worker writes the endpoint-stats rollup from the attempts it recorded. */
+  readonly endpointStatsFlushMs: number;
 
   constructor(env: EnvDto) {
     this.databaseUrl = env.DATABASE_URL;
@@ -80,6 +82,7 @@ export class AppConfig {
     this.smtp = env.SMTP_URL ? parseSmtpUrl(env.SMTP_URL) : null;
     this.alertEmailFrom = env.ALERT_EMAIL_FROM;
     this.alertOutboxPollMs = env.ALERT_OUTBOX_POLL_MS;
+    this.endpointStatsFlushMs = env.ENDPOINT_STATS_FLUSH_MS;
   }
 
   /** Attempts in all: the first one plus one per entry of the retry schedule. */

@@ -168,6 +168,12 @@ export class EnvDto {
   @Max(600_000)
   ALERT_OUTBOX_POLL_MS: number = 5000;
 
+  @Transform(toInt)
+  @IsInt({ message: 'ENDPOINT_STATS_FLUSH_MS must be a whole number of milliseconds' })
+  @Min(50)
+  @Max(60_000)
+  ENDPOINT_STATS_FLUSH_MS: number = 1000;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';

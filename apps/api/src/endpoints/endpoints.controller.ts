@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { EndpointStatsService } from '#libs/endpoint-stats';
 import { EndpointService } from '#libs/endpoints';
 import { TenantAuthGuard, TenantId } from '../common/auth.js';
 import { IdParamPipe } from '../common/id-param.pipe.js';
@@ -9,6 +10,7 @@ import { CreateEndpointDto } from './dto/create-endpoint.dto.js';
 import { UpdateEndpointDto } from './dto/update-endpoint.dto.js';
 import { RotateSecretDto, RotatedSecretResponse } from './dto/rotate-secret.dto.js';
 import { CreatedEndpointResponse, EndpointPage, EndpointResponse } from './dto/endpoint.response.js';
+import { EndpointStatsQuery, EndpointStatsResponse } from './dto/endpoint-stats.dto.js';
 
 const endpointId = new IdParamPipe('endpoint');
 
@@ -17,7 +19,10 @@ const endpointId = new IdParamPipe('endpoint');
 @UseGuards(TenantAuthGuard)
 @Controller('v1/endpoints')
 export class EndpointsController {
-  constructor(private readonly endpoints: EndpointService) {}
+  constructor(
+    private readonly endpoints: EndpointService,
+    private readonly stats: EndpointStatsService,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ type: CreatedEndpointResponse })
@@ -37,6 +42,12 @@ export class EndpointsController {
   @ApiOkResponse({ type: EndpointResponse })
   get(@TenantId() tenantId: string, @Param('id', endpointId) id: string) {
     return this.endpoints.get(tenantId, id);
+  }
+
+  @Get(':id/stats')
+  @ApiOkResponse({ type: EndpointStatsResponse })
+  getStats(@TenantId() tenantId: string, @Param('id', endpointId) id: string, @Query() q: EndpointStatsQuery) {
+    return this.stats.stats(tenantId, id, q.window ?? '24h');
   }
 
   @Patch(':id')
