@@ -54,14 +54,18 @@ function params(rows: readonly MinuteStats[]): unknown[] {
   ];
 }
 
-/** Per series bucket: the six count columns summed, and the histogram summed element by element. */
+/** Per series bucket: the six count columns summed, and the histogram summed element by element;
+ * plus a row with bucket -1 when the tenant has the endpoint (one round trip for both). */
 function sumsQuery(r: Rollup): string {
   const { table, at } = ROLLUP[r];
-  return `SELECT floor(extract(epoch FROM s.${at} - $3::timestamptz)::float8 * 1000 / $5::float8)::int AS bucket,
-      ARRAY[${COUNT_COLUMNS.map((c) => `sum(s.${c})`).join(', ')}]::float8[] AS by_result,
-      ARRAY[${Array.from({ length: LATENCY_BUCKETS }, (_, i) => `sum(s.latency[${i + 1}])`).join(', ')}]::float8[] AS latency
+  return `WITH ep AS (SELECT 1 FROM endpoints WHERE id = $2::uuid AND tenant_id = $1::uuid AND deleted_at IS NULL)
+    SELECT -1 AS bucket, NULL::float8[] AS by_result, NULL::float8[] AS latency FROM ep
+    UNION ALL
+    SELECT floor(extract(epoch FROM s.${at} - $3::timestamptz)::float8 * 1000 / $5::float8)::int,
+      ARRAY[${COUNT_COLUMNS.map((c) => `sum(s.${c})`).join(', ')}]::float8[],
+      ARRAY[${Array.from({ length: LATENCY_BUCKETS }, (_, i) => `sum(s.latency[${i + 1}])`).join(', ')}]::float8[]
     FROM ${table} s
-    WHERE s.endpoint_id = $2::uuid AND s.tenant_id = $1::uuid AND s.${at} >= $3::timestamptz AND s.${at} < $4::timestamptz
+    WHERE EXISTS (SELECT 1 FROM ep) AND s.endpoint_id = $2::uuid AND s.tenant_id = $1::uuid AND s.${at} >= $3::timestamptz AND s.${at} < $4::timestamptz
     GROUP BY 1`;
 }
 
@@ -78,23 +82,19 @@ export class EndpointStatsRepository {
     await this.prisma.rows(ADD, [...params(batch), ...params(toPeriods(batch))]);
   }
 
-  /** Whether the tenant has this endpoint (not deleted). */
-  async endpointExists(tenantId: string, endpointId: string): Promise<boolean> {
-    const rows = await this.prisma.rows(`SELECT 1 FROM endpoints WHERE id = $1::uuid AND tenant_id = $2::uuid AND deleted_at IS NULL`, [endpointId, tenantId]);
-    return rows.length > 0;
-  }
-
   /** One endpoint's rollup over `range`, summed per series bucket (at most 60 rows), read along the
-   * primary key from the rollup the window uses (at most 420 rows). */
-  async sums(tenantId: string, endpointId: string, range: StatsRange): Promise<BucketSums[]> {
-    const rows = await this.prisma.rows<{ bucket: number; by_result: number[]; latency: Array<number | null> }>(sumsQuery(range.rollup), [
+   * primary key from the rollup the window uses (at most 420 rows); null when the tenant has no such
+   * endpoint (or it was deleted). */
+  async sums(tenantId: string, endpointId: string, range: StatsRange): Promise<BucketSums[] | null> {
+    const rows = await this.prisma.rows<{ bucket: number; by_result: number[] | null; latency: Array<number | null> | null }>(sumsQuery(range.rollup), [
       tenantId,
       endpointId,
       new Date(range.from),
       new Date(range.to),
       range.bucketMs,
     ]);
-    return rows.map((r) => ({ bucket: r.bucket, byResult: r.by_result, latency: r.latency.map((n) => n ?? 0) }));
+    if (!rows.some((r) => r.bucket === -1)) return null;
+    return rows.filter((r) => r.bucket >= 0).map((r) => ({ bucket: r.bucket, byResult: r.by_result!, latency: r.latency!.map((n) => n ?? 0) }));
   }
 
   /** Deletes rows of a rollup older than `before`, at most `limit` of them; returns how many. */

@@ -13,8 +13,9 @@ export class EndpointStatsService {
 
   async stats(tenantId: string, endpointId: string, window: string): Promise<EndpointStats> {
     if (!isStatsWindow(window)) throw new ValidationFailedError(`window must be one of ${STATS_WINDOWS.join(', ')}`, { field: 'window', allowed: STATS_WINDOWS });
-    if (!(await this.repo.endpointExists(tenantId, endpointId))) throw new NotFoundError('endpoint');
     const range = statsRange(window, this.clock.now());
-    return summariseStats(window, range, await this.repo.sums(tenantId, endpointId, range));
+    const sums = await this.repo.sums(tenantId, endpointId, range);
+    if (!sums) throw new NotFoundError('endpoint');
+    return summariseStats(window, range, sums);
   }
 }
