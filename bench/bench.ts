@@ -1,17 +1,18 @@
 // `npm run bench`: builds, starts the API, worker and receiver as separate processes, runs the
 // scenarios one after another, prints a table and writes bench/results/latest.json. See bench/README.md.
 //   --scale <x>       multiply event counts and durations (default 1; --quick = 0.1)
-//   --only <a,b>      run only these scenarios (limit, throughput, fanOut, dispatchApi, latency, noisyNeighbour, postgresFloor)
+//   --only <a,b>      run only these scenarios (limit, throughput, fanOut, dispatchApi, latency, noisyNeighbour, postgresFloor, endpointStats)
 //   --out <file>      where to write the JSON (default bench/results/latest.json)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchPlatform, cpuSeconds, ReceiverProcess, ROOT } from './platform.js';
+import { endpointStats } from './endpoint-stats.js';
 import { postgresFloor } from './postgres-floor.js';
 import { dispatchApi, fanOut, latency, limit, noisyNeighbour, throughput, type BenchContext } from './scenarios.js';
 
-const SCENARIOS = { limit, throughput, fanOut, dispatchApi, latency, noisyNeighbour, postgresFloor } as const;
+const SCENARIOS = { limit, throughput, fanOut, dispatchApi, latency, noisyNeighbour, postgresFloor, endpointStats } as const;
 type ScenarioName = keyof typeof SCENARIOS;
 
 const { values } = parseArgs({
@@ -174,6 +175,15 @@ function targetChecks(r: Record<string, any>): Check[] {
     const h = n.healthyLatencyMs;
     add('6 noisy neighbour', 'healthy p50 / p95 / p99 ms', `${h.p50} / ${h.p95} / ${h.p99}`, '', null);
     add('6 noisy neighbour', 'healthy p99 / scenario 5 p99', n.p99RatioToLatencyScenario, '<= 2', n.p99RatioToLatencyScenario === null ? null : n.complete && n.p99RatioToLatencyScenario <= 2);
+  }
+  if (r.endpointStats) {
+    const e = r.endpointStats;
+    for (const [w, m] of Object.entries(e.windows as Record<string, { idle: { p50: number; p99: number; attempts: number }; underLoad: { p50: number; p99: number } }>)) {
+      add('9 endpoint stats', `${w} (${m.idle.attempts} attempts): p50 / p99 ms`, `${m.idle.p50} / ${m.idle.p99}`, '< 50', m.idle.p99 < 50);
+      add('9 endpoint stats', `${w} at 500 events/s: p50 / p99 ms`, `${m.underLoad.p50} / ${m.underLoad.p99}`, '< 50', m.underLoad.p99 < 50);
+    }
+    const g = e.getEndpoint;
+    add('9 endpoint stats', 'GET /v1/endpoints/:id, alone / at 500/s: p50 / p99 ms', `${g.idle.p50} / ${g.idle.p99}, ${g.underLoad.p50} / ${g.underLoad.p99}`);
   }
   if (r.memory) {
     add('7 memory', 'peak RSS api MB', r.memory.peakRssMb.api);

@@ -37,6 +37,11 @@ describe('bench harness smoke run', () => {
     assert.ok(r.noisyNeighbour.complete && Number.isFinite(r.noisyNeighbour.healthyLatencyMs.p99) && r.noisyNeighbour.hangingAttemptsStarted > 0, JSON.stringify(r.noisyNeighbour));
     assert.ok(r.postgresFloor.deliveries > 0 && r.postgresFloor.attemptsRecorded === r.postgresFloor.deliveries, JSON.stringify(r.postgresFloor));
     assert.ok(r.memory.peakRssMb.api > 0 && r.memory.peakRssMb.worker > 0);
+    for (const w of ['1h', '24h', '7d']) {
+      const m = r.endpointStats.windows[w];
+      assert.ok(Number.isFinite(m.idle.p99) && Number.isFinite(m.underLoad.p99) && m.idle.attempts > (w === '7d' ? 9_000_000 : 0), JSON.stringify(r.endpointStats));
+    }
+    assert.ok(r.endpointStats.attemptRows === 50_000 && r.endpointStats.rollupRows.minutes === 7 * 24 * 60, JSON.stringify(r.endpointStats));
     assert.ok(report.checks.length >= 10);
   });
 });

@@ -115,6 +115,8 @@ describe('bad input: property-based over every request DTO', () => {
 
   const queryRoutes: Array<{ name: string; path: string; fields: string[]; admin?: boolean }> = [
     { name: 'ListDeliveriesQuery', path: '/v1/deliveries', fields: ['limit', 'cursor', 'endpointId', 'eventId', 'eventType', 'status', 'since', 'until'] },
+    { name: 'ListEventsQuery', path: '/v1/events', fields: ['limit', 'cursor', 'type', 'since', 'until'] },
+    { name: 'EndpointStatsQuery', path: '/v1/endpoints/:id/stats', fields: ['window'] },
     { name: 'PageQueryDto (endpoints)', path: '/v1/endpoints', fields: ['limit', 'cursor'] },
     { name: 'PageQueryDto (api keys)', path: '/v1/api-keys', fields: ['limit', 'cursor'] },
     { name: 'PageQueryDto (recoveries)', path: '/v1/endpoints/:endpoint/recoveries', fields: ['limit', 'cursor'] },
@@ -126,7 +128,7 @@ describe('bad input: property-based over every request DTO', () => {
       await fc.assert(
         fc.asyncProperty(queryFor(r.fields), async (q) => {
           const beforePrint = await fingerprint();
-          const res = await (r.admin ? platform.admin : tenant.client).get(`${r.path.replace(':endpoint', endpointId)}?${q}`);
+          const res = await (r.admin ? platform.admin : tenant.client).get(`${r.path.replace(':endpoint', endpointId).replace(':id', endpointId)}?${q}`);
           await assertRejectedCleanly(res, `GET ${r.path}?${q.slice(0, 200)}`, beforePrint);
           assert.equal(await fingerprint(), beforePrint, 'a GET changes nothing');
         }),
@@ -137,7 +139,7 @@ describe('bad input: property-based over every request DTO', () => {
 
   it('path ids: anything that is not an id is a 404, never a 500', async () => {
     await fc.assert(
-      fc.asyncProperty(text, fc.constantFrom('/v1/endpoints/', '/v1/deliveries/', '/v1/api-keys/', '/v1/recoveries/'), async (id, prefix) => {
+      fc.asyncProperty(text, fc.constantFrom('/v1/endpoints/', '/v1/deliveries/', '/v1/api-keys/', '/v1/recoveries/', '/v1/events/'), async (id, prefix) => {
         const path = prefix + encodePath(id);
         const res = await tenant.client.call(prefix === '/v1/api-keys/' ? 'DELETE' : 'GET', path);
         assert.ok(res.status < 500, `${path} -> ${res.status} ${res.text}`);

@@ -14,9 +14,11 @@ const ROUTES: Record<string, string[]> = {
   '/v1/endpoints/{id}/recover': ['post'],
   '/v1/endpoints/{id}/recoveries': ['get'],
   '/v1/recoveries/{id}': ['delete', 'get'],
+  '/v1/endpoints/{id}/stats': ['get'],
   '/v1/api-keys': ['get', 'post'],
   '/v1/api-keys/{id}': ['delete'],
-  '/v1/events': ['post'],
+  '/v1/events': ['get', 'post'],
+  '/v1/events/{id}': ['get'],
   '/v1/events/{id}/replay': ['post'],
   '/v1/deliveries': ['get'],
   '/v1/deliveries/{id}': ['get'],
@@ -51,6 +53,14 @@ const SCHEMAS: Record<string, string[]> = {
   RecoverEndpointDto: ['since', 'until'],
   RecoveryResponse: ['id', 'endpointId', 'since', 'until', 'status', 'total', 'enqueued', 'reason', 'createdAt', 'completedAt'],
   RecoveryPage: ['data', 'nextCursor'],
+  EventResponse: ['id', 'type', 'idempotencyKey', 'createdAt'],
+  EventPage: ['data', 'nextCursor'],
+  EventWithDeliveriesResponse: ['data', 'deliveries', 'moreDeliveries'],
+  EventDeliveryResponse: ['id', 'endpointId', 'status', 'attemptCount'],
+  EndpointStatsResponse: ['window', 'from', 'to', 'bucketMinutes', 'attempts', 'succeeded', 'failed', 'successRate', 'latencyMs', 'byResult', 'series'],
+  LatencyPercentilesResponse: ['p50', 'p95', 'p99'],
+  AttemptsByResultResponse: ['2xx', '3xx', '4xx', '5xx', 'timeout', 'network'],
+  StatsBucketResponse: ['start', 'attempts', 'succeeded', 'failed', 'p95Ms'],
 };
 
 /** POST routes that take no body (an action on the resource named in the path). */
@@ -109,5 +119,9 @@ describe('health and API docs', () => {
     }
     const listQuery = doc.paths['/v1/deliveries'].get.parameters.map((q: { name: string }) => q.name).sort();
     assert.deepEqual(listQuery, ['cursor', 'endpointId', 'eventId', 'eventType', 'limit', 'since', 'status', 'until']);
+    const eventsQuery = doc.paths['/v1/events'].get.parameters.map((q: { name: string }) => q.name).sort();
+    assert.deepEqual(eventsQuery, ['cursor', 'limit', 'since', 'type', 'until']);
+    const statsQuery = doc.paths['/v1/endpoints/{id}/stats'].get.parameters.find((q: { name: string }) => q.name === 'window');
+    assert.deepEqual(statsQuery.schema.enum, ['1h', '24h', '7d']);
   });
 });

@@ -93,6 +93,15 @@ describe('tenant isolation, over every tenant route in the route table', () => {
     'DELETE /v1/endpoints/:id': () => [{ path: `/v1/endpoints/${ids.endpoint}`, expect: 404 }],
     'POST /v1/endpoints/:id/rotate-secret': () => [{ path: `/v1/endpoints/${ids.endpoint}/rotate-secret`, body: {}, expect: 404 }],
     'POST /v1/events': () => [{ path: '/v1/events', body: { type: 'iso.test', data: {} }, expect: 'own' }],
+    'GET /v1/events': () => [
+      { path: '/v1/events', expect: 'list' },
+      { path: '/v1/events?type=iso.test', expect: 'list' },
+    ],
+    'GET /v1/events/:id': () => [{ path: `/v1/events/${ids.event}`, expect: 404 }],
+    'GET /v1/endpoints/:id/stats': () => [
+      { path: `/v1/endpoints/${ids.endpoint}/stats`, expect: 404 },
+      { path: `/v1/endpoints/${ids.endpoint}/stats?window=7d`, expect: 404 },
+    ],
     'GET /v1/deliveries': () => [
       { path: '/v1/deliveries', expect: 'list' },
       { path: `/v1/deliveries?endpointId=${ids.endpoint}`, expect: 'list' },
@@ -139,5 +148,7 @@ describe('tenant isolation, over every tenant route in the route table', () => {
     // And the owner still sees all of it.
     assert.equal((await owner.client.get(`/v1/endpoints/${ids.endpoint}`)).status, 200);
     assert.equal((await owner.client.get(`/v1/deliveries/${ids.delivery}`)).status, 200);
+    assert.equal((await owner.client.get(`/v1/events/${ids.event}`)).status, 200);
+    assert.equal((await owner.client.get(`/v1/endpoints/${ids.endpoint}/stats`)).status, 200);
   });
 });

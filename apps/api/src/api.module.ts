@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { DatabaseModule } from '#libs/database';
 import { DeliveryModule } from '#libs/delivery';
+import { EndpointStatsModule } from '#libs/endpoint-stats';
 import { EndpointsModule } from '#libs/endpoints';
 import { EventsModule } from '#libs/events';
 import { HealthController } from '#libs/health';
@@ -19,7 +20,7 @@ import { SettingsController } from './settings/settings.controller.js';
 
 /** The HTTP API. Config and logger modules are supplied by `createApiApp`. */
 @Module({
-  imports: [DatabaseModule, QueueModule.forRole('producer'), TenantsModule, EndpointsModule, EventsModule, DeliveryModule, RedeliveryModule],
+  imports: [DatabaseModule, QueueModule.forRole('producer'), TenantsModule, EndpointsModule, EventsModule, DeliveryModule, RedeliveryModule, EndpointStatsModule],
   controllers: [AdminController, ApiKeysController, EndpointsController, EventsController, DeliveriesController, RecoveriesController, SettingsController, HealthController],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

@@ -3,6 +3,7 @@ import { AlertsModule } from '#libs/alerts';
 import { DatabaseModule } from '#libs/database';
 import { DeliveryModule } from '#libs/delivery';
 import { EndpointHealthModule } from '#libs/endpoint-health';
+import { EndpointStatsRecorderModule } from '#libs/endpoint-stats';
 import { EventsModule } from '#libs/events';
 import { HealthController } from '#libs/health';
 import { QueueModule } from '#libs/queue';
@@ -16,7 +17,7 @@ import { WorkerLifecycle } from './worker-lifecycle.js';
 
 /** The worker: BullMQ processors plus a health endpoint. Config and logger come from `createWorkerApp`. */
 @Module({
-  imports: [DatabaseModule, QueueModule.forRole('worker'), EventsModule, DeliveryModule, ReconcileModule, EndpointHealthModule, AlertsModule, RedeliveryModule],
+  imports: [DatabaseModule, QueueModule.forRole('worker'), EventsModule, DeliveryModule, ReconcileModule, EndpointHealthModule, EndpointStatsRecorderModule, AlertsModule, RedeliveryModule],
   controllers: [HealthController],
   providers: [FanOutProcessor, DeliveryProcessor, RecoveryProcessor, WorkerLifecycle, ReconcileScheduler],
 })

@@ -95,6 +95,11 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ ...ADMIN, RECOVERY_PAGE_SIZE: '50' }).recoveryPageSize, 50);
   });
 
+  it('reads the endpoint stats flush interval', () => {
+    assert.equal(loadConfig(ADMIN).endpointStatsFlushMs, 1000);
+    assert.equal(loadConfig({ ...ADMIN, ENDPOINT_STATS_FLUSH_MS: '60000' }).endpointStatsFlushMs, 60_000);
+  });
+
   it('ignores variables it does not know', () => {
     assert.equal(loadConfig({ ...ADMIN, HOME: '/root', SOMETHING_ELSE: 'x' }).port, 3000);
   });
@@ -145,6 +150,8 @@ describe('loadConfig', () => {
     [{ RECOVERY_PAGE_SIZE: 'all' }, /RECOVERY_PAGE_SIZE must be a whole number of events/],
     [{ RECOVERY_PAGE_SIZE: '0' }, /RECOVERY_PAGE_SIZE/],
     [{ RECOVERY_PAGE_SIZE: '10001' }, /RECOVERY_PAGE_SIZE/],
+    [{ ENDPOINT_STATS_FLUSH_MS: '1s' }, /ENDPOINT_STATS_FLUSH_MS must be a whole number of milliseconds/],
+    [{ ENDPOINT_STATS_FLUSH_MS: '10' }, /ENDPOINT_STATS_FLUSH_MS/],
   ];
   for (const [env, message] of invalid) {
     it(`rejects ${JSON.stringify(env).slice(0, 60)} with one clear problem`, () => {

@@ -52,6 +52,8 @@ export class AppConfig {
   readonly alertOutboxPollMs: number;
   /** Events a recovery reads per page; it also bounds the deliveries a recovery keeps queued. */
   readonly recoveryPageSize: number;
+  /** How often each worker writes the endpoint-stats rollup from the attempts it recorded. */
+  readonly endpointStatsFlushMs: number;
 
   constructor(env: EnvDto) {
     this.databaseUrl = env.DATABASE_URL;
@@ -83,6 +85,7 @@ export class AppConfig {
     this.alertEmailFrom = env.ALERT_EMAIL_FROM;
     this.alertOutboxPollMs = env.ALERT_OUTBOX_POLL_MS;
     this.recoveryPageSize = env.RECOVERY_PAGE_SIZE;
+    this.endpointStatsFlushMs = env.ENDPOINT_STATS_FLUSH_MS;
   }
 
   /** Attempts in all: the first one plus one per entry of the retry schedule. */

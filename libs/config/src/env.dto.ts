@@ -174,6 +174,12 @@ export class EnvDto {
   @Max(10_000)
   RECOVERY_PAGE_SIZE: number = 500;
 
+  @Transform(toInt)
+  @IsInt({ message: 'ENDPOINT_STATS_FLUSH_MS must be a whole number of milliseconds' })
+  @Min(50)
+  @Max(60_000)
+  ENDPOINT_STATS_FLUSH_MS: number = 1000;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';

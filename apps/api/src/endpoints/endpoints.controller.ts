@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { EndpointStatsService } from '#libs/endpoint-stats';
 import { EndpointService } from '#libs/endpoints';
 import { RecoveryService } from '#libs/redelivery';
 import { TenantAuthGuard, TenantId } from '../common/auth.js';
@@ -12,6 +13,7 @@ import { RotateSecretDto, RotatedSecretResponse } from './dto/rotate-secret.dto.
 import { CreatedEndpointResponse, EndpointPage, EndpointResponse } from './dto/endpoint.response.js';
 import { RecoverEndpointDto } from './dto/recover-endpoint.dto.js';
 import { RecoveryPage, RecoveryResponse } from '../recoveries/dto/recovery.response.js';
+import { EndpointStatsQuery, EndpointStatsResponse } from './dto/endpoint-stats.dto.js';
 
 const endpointId = new IdParamPipe('endpoint');
 
@@ -23,6 +25,7 @@ export class EndpointsController {
   constructor(
     private readonly endpoints: EndpointService,
     private readonly recoveries: RecoveryService,
+    private readonly stats: EndpointStatsService,
   ) {}
 
   @Post()
@@ -43,6 +46,12 @@ export class EndpointsController {
   @ApiOkResponse({ type: EndpointResponse })
   get(@TenantId() tenantId: string, @Param('id', endpointId) id: string) {
     return this.endpoints.get(tenantId, id);
+  }
+
+  @Get(':id/stats')
+  @ApiOkResponse({ type: EndpointStatsResponse })
+  getStats(@TenantId() tenantId: string, @Param('id', endpointId) id: string, @Query() q: EndpointStatsQuery) {
+    return this.stats.stats(tenantId, id, q.window ?? '24h');
   }
 
   @Patch(':id')

@@ -1,12 +1,15 @@
-import { Body, Controller, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ValidationFailedError } from '#libs/common';
-import { EventService } from '#libs/events';
+import { NotFoundError, ValidationFailedError } from '#libs/common';
+import { EventLogRepository, EventService } from '#libs/events';
 import { RedeliveryService } from '#libs/redelivery';
 import { TenantAuthGuard, TenantId } from '../common/auth.js';
 import { IdParamPipe } from '../common/id-param.pipe.js';
+import { cursorToId, toTimeRange } from '../common/pagination.js';
 import { DispatchEventDto, EventAcceptedResponse } from './dto/dispatch-event.dto.js';
+import { EventPage, EventWithDeliveriesResponse } from './dto/event.response.js';
+import { ListEventsQuery } from './dto/list-events.query.js';
 import { ReplayEventDto, ReplayResponse } from './dto/replay-event.dto.js';
 
 @ApiTags('events')
@@ -17,6 +20,7 @@ export class EventsController {
   constructor(
     private readonly events: EventService,
     private readonly redelivery: RedeliveryService,
+    private readonly log: EventLogRepository,
   ) {}
 
   @Post()
@@ -45,5 +49,19 @@ export class EventsController {
   @ApiAcceptedResponse({ type: ReplayResponse, description: 'sent again to every active endpoint subscribed now; pending deliveries are left alone' })
   async replay(@TenantId() tenantId: string, @Param('id', new IdParamPipe('event')) id: string, @Body() dto: ReplayEventDto): Promise<ReplayResponse> {
     return { deliveries: await this.redelivery.replay(tenantId, id, dto.force ?? false) };
+  }
+
+  @Get()
+  @ApiOkResponse({ type: EventPage })
+  list(@TenantId() tenantId: string, @Query() q: ListEventsQuery) {
+    return this.log.list(tenantId, { type: q.type, ...toTimeRange(q), limit: q.limit ?? 50, beforeId: cursorToId(q.cursor) });
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: EventWithDeliveriesResponse })
+  async get(@TenantId() tenantId: string, @Param('id', new IdParamPipe('event')) id: string) {
+    const e = await this.log.get(tenantId, id);
+    if (!e) throw new NotFoundError('event');
+    return e;
   }
 }

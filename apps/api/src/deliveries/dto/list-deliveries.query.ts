@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { EVENT_TYPE_RE } from '#libs/endpoints';
-import { PageQueryDto } from '../../common/pagination.js';
+import { TimeRangePageQueryDto } from '../../common/pagination.js';
 
-export class ListDeliveriesQuery extends PageQueryDto {
+export class ListDeliveriesQuery extends TimeRangePageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID('all', { message: 'endpointId must be an endpoint id (UUID)' })
@@ -25,16 +25,6 @@ export class ListDeliveriesQuery extends PageQueryDto {
   @IsOptional()
   @IsIn(['pending', 'succeeded', 'failed'], { message: 'status must be pending, succeeded or failed' })
   status?: 'pending' | 'succeeded' | 'failed';
-
-  @ApiPropertyOptional({ description: 'ISO 8601; deliveries created at or after' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 date-time' })
-  since?: string;
-
-  @ApiPropertyOptional({ description: 'ISO 8601; deliveries created before' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'until must be an ISO 8601 date-time' })
-  until?: string;
 }
 
 export class AdminListDeliveriesQuery extends ListDeliveriesQuery {
