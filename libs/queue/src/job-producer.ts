@@ -86,6 +86,23 @@ export class JobProducer {
     await Promise.all(requests.map((r) => this.deliveries.submit(r)));
   }
 
+  /** Best effort, for work whose rows are gone (a deleted tenant): removes the waiting and delayed
+   * jobs of these deliveries and fan-outs. A job already running is locked and stays; it finds no
+   * row and ends quietly, as would any job left behind. Returns how many jobs went. */
+  async removeJobsOf(deliveryIds: readonly string[], fanOutEventIds: readonly string[]): Promise<number> {
+    let removed = 0;
+    const remove = async (queue: Queue, jobIds: string[]) => {
+      for (let i = 0; i < jobIds.length; i += DELIVERY_ENQUEUE_CHUNK) {
+        const results = await Promise.all(jobIds.slice(i, i + DELIVERY_ENQUEUE_CHUNK).map((id) => queue.remove(id).catch(() => 0)));
+        removed += results.filter((r) => r === 1).length;
+      }
+    };
+    await ready(this.deliveryQueue);
+    await remove(this.deliveryQueue, deliveryIds.map(jobIdFor.delivery));
+    await remove(this.fanOutQueue, fanOutEventIds.map(jobIdFor.fanOut));
+    return removed;
+  }
+
   private deliveryJob(r: DeliveryJobRequest) {
     const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId, ...(r.endpointId ? { endpointId: r.endpointId } : {}) };
     return { name: JobName.DeliverWebhook, data, opts: this.deliveryJobOptions(r) };
