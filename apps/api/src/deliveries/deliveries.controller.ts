@@ -1,26 +1,27 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '#libs/common';
 import { DeliveryLogRepository } from '#libs/delivery';
-import { TenantAuthGuard, TenantId } from '../common/auth.js';
+import { RequireScope, TenantId, TenantRoutes } from '../common/auth.js';
 import { IdParamPipe } from '../common/id-param.pipe.js';
 import { ListDeliveriesQuery } from './dto/list-deliveries.query.js';
 import { DeliveryPage, DeliveryWithAttemptsResponse } from './dto/delivery.response.js';
 import { toDeliveryFilter } from './to-filter.js';
 
 @ApiTags('deliveries')
-@ApiBearerAuth()
-@UseGuards(TenantAuthGuard)
+@TenantRoutes()
 @Controller('v1/deliveries')
 export class DeliveriesController {
   constructor(private readonly log: DeliveryLogRepository) {}
 
+  @RequireScope('deliveries:read')
   @Get()
   @ApiOkResponse({ type: DeliveryPage })
   list(@TenantId() tenantId: string, @Query() q: ListDeliveriesQuery) {
     return this.log.list(tenantId, toDeliveryFilter(q));
   }
 
+  @RequireScope('deliveries:read')
   @Get(':id')
   @ApiOkResponse({ type: DeliveryWithAttemptsResponse })
   async get(@TenantId() tenantId: string, @Param('id', new IdParamPipe('delivery')) id: string) {

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EndpointService } from '#libs/endpoints';
-import { TenantAuthGuard, TenantId } from '../common/auth.js';
+import { RequireScope, TenantId, TenantRoutes } from '../common/auth.js';
 import { IdParamPipe } from '../common/id-param.pipe.js';
 import { cursorToId, PageQueryDto } from '../common/pagination.js';
 import { toPage } from '#libs/common';
@@ -13,18 +13,19 @@ import { CreatedEndpointResponse, EndpointPage, EndpointResponse } from './dto/e
 const endpointId = new IdParamPipe('endpoint');
 
 @ApiTags('endpoints')
-@ApiBearerAuth()
-@UseGuards(TenantAuthGuard)
+@TenantRoutes()
 @Controller('v1/endpoints')
 export class EndpointsController {
   constructor(private readonly endpoints: EndpointService) {}
 
+  @RequireScope('endpoints:write')
   @Post()
   @ApiCreatedResponse({ type: CreatedEndpointResponse })
   create(@TenantId() tenantId: string, @Body() dto: CreateEndpointDto) {
     return this.endpoints.create(tenantId, dto);
   }
 
+  @RequireScope('endpoints:read')
   @Get()
   @ApiOkResponse({ type: EndpointPage })
   async list(@TenantId() tenantId: string, @Query() q: PageQueryDto) {
@@ -33,18 +34,21 @@ export class EndpointsController {
     return toPage(rows, limit, (e) => e);
   }
 
+  @RequireScope('endpoints:read')
   @Get(':id')
   @ApiOkResponse({ type: EndpointResponse })
   get(@TenantId() tenantId: string, @Param('id', endpointId) id: string) {
     return this.endpoints.get(tenantId, id);
   }
 
+  @RequireScope('endpoints:write')
   @Patch(':id')
   @ApiOkResponse({ type: EndpointResponse })
   update(@TenantId() tenantId: string, @Param('id', endpointId) id: string, @Body() dto: UpdateEndpointDto) {
     return this.endpoints.update(tenantId, id, dto);
   }
 
+  @RequireScope('endpoints:write')
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @ApiOkResponse({ type: RotatedSecretResponse })
@@ -52,6 +56,7 @@ export class EndpointsController {
     return this.endpoints.rotateSecret(tenantId, id, dto.gracePeriodSeconds);
   }
 
+  @RequireScope('endpoints:write')
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
