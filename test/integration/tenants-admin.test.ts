@@ -70,6 +70,11 @@ describe('tenants by external id, and deleting a tenant', () => {
     const again = await f.platform.admin.call('PUT', '/v1/admin/tenants/by-external-id/cus_race', { body: { name: 'another name' } });
     assert.equal(again.status, 200);
     assert.deepEqual(again.body, { ...winner.body });
+    // The longest external id, with characters that must be escaped in a path.
+    const longest = `${'x'.repeat(250)}/%?#~`;
+    const long = await f.platform.admin.call('PUT', `/v1/admin/tenants/by-external-id/${encodeURIComponent(longest)}`, { body: { name: 'long' } });
+    assert.equal(long.status, 201, long.text);
+    assert.equal(long.body.externalId, longest);
   });
 
   it('deleting a tenant removes every row it owns and stops its pending deliveries; other tenants carry on', async () => {

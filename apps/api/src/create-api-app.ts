@@ -28,7 +28,7 @@ export async function createApiApp(config: AppConfig, logger: Logger = createLog
     bodyLimit: MAX_BODY_BYTES,
     trustProxy: true,
     // An external id (up to 255 characters, percent-encoded) travels in a path.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     // The router's own rejections (a malformed URL: 400, an over-long parameter: 414) answer before
     // Nest sees the request; give them the shared error body too.
     frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
