@@ -86,7 +86,8 @@ describe('batch dispatch: POST /v1/events/batch', () => {
     assert.ok(first.body.results.every((r: { status: number; replayed: boolean }) => r.status === 202 && !r.replayed));
     await waitUntil(async () => Number((await f.platform.query(`SELECT count(*) AS n FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.type = 'batch.again' AND d.status = 'succeeded'`))[0].n) === 50, 15_000, '50 deliveries');
     // Endpoint health is written a moment after the attempts: let it settle before rows are compared.
-    const healthSettled = `SELECT bool_and(e.last_success_at >= (SELECT max(a.started_at) FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = e.id)) AS settled FROM endpoints e WHERE e.tenant_id = $1`;
+    // (lastSuccessAt is when the last successful attempt ended: its start plus its duration.)
+    const healthSettled = `SELECT bool_and(e.last_success_at >= (SELECT max(a.started_at + make_interval(secs => a.duration_ms / 1000.0)) - interval '1 millisecond' FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = e.id)) AS settled FROM endpoints e WHERE e.tenant_id = $1`;
     await waitUntil(async () => (await f.platform.query(healthSettled, [tenant.id]))[0].settled === true, 15_000, 'the endpoint health');
     const before = await dbState(f.platform);
     const again = await tenant.client.post('/v1/events/batch', { events });
