@@ -43,9 +43,9 @@ describe('batch dispatch: POST /v1/events/batch', () => {
     assert.deepEqual(results.map((r) => r.status), [202, 400, 400, 400, 400, 400, 400, 202, 202, 409, 202, 409, 202]);
     const messages: Array<[number, RegExp]> = [
       [1, /type must be dot-separated names/],
-      [2, /data must be a JSON object/],
+      [2, /^data is required$/],
       [3, /reserved for the platform/],
-      [4, /color should not exist/],
+      [4, /^unknown property color$/],
       [5, /data\.s contains text that is not valid Unicode/],
       [6, /each item must be a JSON object/],
       [9, /idempotency key was already used for a different event/],
