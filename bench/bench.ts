@@ -1,7 +1,7 @@
 // `npm run bench`: builds, starts the API, worker and receiver as separate processes, runs the
 // scenarios one after another, prints a table and writes bench/results/latest.json. See bench/README.md.
 //   --scale <x>       multiply event counts and durations (default 1; --quick = 0.1)
-//   --only <a,b>      run only these scenarios (limit, throughput, fanOut, dispatchApi, latency, noisyNeighbour, postgresFloor, endpointStats)
+//   --only <a,b>      run only these scenarios (limit, throughput, fanOut, dispatchApi, batchDispatch, latency, noisyNeighbour, postgresFloor, endpointStats)
 //   --out <file>      where to write the JSON (default bench/results/latest.json)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -10,9 +10,9 @@ import { parseArgs } from 'node:util';
 import { BenchPlatform, cpuSeconds, ReceiverProcess, ROOT } from './platform.js';
 import { endpointStats } from './endpoint-stats.js';
 import { postgresFloor } from './postgres-floor.js';
-import { dispatchApi, fanOut, latency, limit, noisyNeighbour, throughput, type BenchContext } from './scenarios.js';
+import { batchDispatch, dispatchApi, fanOut, latency, limit, noisyNeighbour, throughput, type BenchContext } from './scenarios.js';
 
-const SCENARIOS = { limit, throughput, fanOut, dispatchApi, latency, noisyNeighbour, postgresFloor, endpointStats } as const;
+const SCENARIOS = { limit, throughput, fanOut, dispatchApi, batchDispatch, latency, noisyNeighbour, postgresFloor, endpointStats } as const;
 type ScenarioName = keyof typeof SCENARIOS;
 
 const { values } = parseArgs({
@@ -116,7 +116,7 @@ function round2(v: number): number {
 
 /** CPU ms per delivery (or per request) in the API and the worker: comparable across runs on a busy machine. */
 function itemsOf(result: Record<string, any>): number | undefined {
-  return result.distinctDeliveries ?? result.deliveries ?? result.requests ?? result.started;
+  return result.distinctDeliveries ?? result.deliveries ?? result.requests ?? result.started ?? result.events;
 }
 
 function cpuPerItem(result: Record<string, any>, cpu: Record<string, number>) {
@@ -165,6 +165,11 @@ function targetChecks(r: Record<string, any>): Check[] {
     const d = r.dispatchApi;
     add('4 dispatch API', 'requests/s (c=50)', d.perSecond, '>= 2000', d.perSecond >= 2000);
     add('4 dispatch API', 'p50 / p99 ms', `${d.latencyMs.p50} / ${d.latencyMs.p99}`, 'p99 < 50', d.latencyMs.p99 < 50);
+  }
+  if (r.batchDispatch) {
+    const b = r.batchDispatch;
+    add('4b batch dispatch', `events/s in batches of ${b.batchSize} (c=10) / single (4)`, `${b.eventsPerSecond} / ${b.singleEventRequestsPerSecond ?? '-'}`, '', null);
+    add('4b batch dispatch', 'p50 / p99 ms per batch', `${b.batchLatencyMs.p50} / ${b.batchLatencyMs.p99}`, '', null);
   }
   if (r.latency) {
     const l = r.latency.latencyMs;

@@ -163,6 +163,56 @@ export async function dispatchApi(ctx: BenchContext) {
   return { requests: n, errors: dispatcher.errors, lastError: dispatcher.lastError || undefined, seconds: round(seconds), perSecond: Math.round(n / seconds), latencyMs: summarize(latencies) };
 }
 
+export const BATCH_SIZE = 100;
+
+/** 4b. Batch dispatch: POST /v1/events/batch with 100 events each, closed loop, concurrency 10;
+ * events accepted per second, to set beside scenario 4's single-event requests per second. */
+export async function batchDispatch(ctx: BenchContext) {
+  const durationMs = scaled(ctx, 20_000, 1_000);
+  const api = await ctx.platform.createTenant('batch-dispatch');
+  const pool = new Pool(ctx.platform.apiUrl, { connections: 10, keepAliveTimeout: 30_000 });
+  let errors = 0;
+  let lastError = '';
+  let accepted = 0;
+  const latencies: number[] = [];
+  const sendBatch = async (): Promise<void> => {
+    const started = performance.now();
+    const events = Array.from({ length: BATCH_SIZE }, (_, i) => ({ type: 'bench.batch', data: { i, sentAt: wallClock() } }));
+    const res = await pool.request({ path: '/v1/events/batch', method: 'POST', headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+    const text = await res.body.text();
+    const ok = res.statusCode === 200 ? (JSON.parse(text) as { results: Array<{ status: number }> }).results.filter((r) => r.status === 202).length : 0;
+    if (ok !== BATCH_SIZE) {
+      errors++;
+      lastError = `${res.statusCode} ${text.slice(0, 200)}`;
+    }
+    accepted += ok;
+    latencies.push(performance.now() - started);
+  };
+  await closedLoop(10, (n) => n < Math.max(5, 50 * Math.min(1, ctx.scale * 10)), sendBatch);
+  accepted = 0;
+  latencies.length = 0;
+  const end = performance.now() + durationMs;
+  const started = performance.now();
+  const batches = await closedLoop(10, () => performance.now() < end, sendBatch);
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  await drainFanOut(ctx, 120_000);
+  const eventsPerSecond = Math.round(accepted / seconds);
+  const single = ctx.results.dispatchApi?.perSecond as number | undefined;
+  return {
+    batchSize: BATCH_SIZE,
+    batches,
+    events: accepted,
+    errors,
+    lastError: lastError || undefined,
+    seconds: round(seconds),
+    eventsPerSecond,
+    singleEventRequestsPerSecond: single,
+    ratioToSingle: single ? round(eventsPerSecond / single) : undefined,
+    batchLatencyMs: summarize(latencies),
+  };
+}
+
 /** Open-loop dispatch at `rate`/s for `durationMs`; `route(n)` picks the tenant of event n. */
 async function steady(ctx: BenchContext, rate: number, durationMs: number, route: (n: number) => ApiClient, type: string) {
   const dispatcher = new Dispatcher(ctx.platform.apiUrl, 100);

@@ -33,6 +33,7 @@ describe('bench harness smoke run', () => {
     assert.ok(r.throughput.complete && r.throughput.perSecond > 0 && r.throughput.allAttemptsLogged, JSON.stringify(r.throughput));
     assert.ok(r.fanOut.complete && r.fanOut.received === r.fanOut.deliveries, JSON.stringify(r.fanOut));
     assert.ok(r.dispatchApi.perSecond > 0 && r.dispatchApi.errors === 0 && Number.isFinite(r.dispatchApi.latencyMs.p99));
+    assert.ok(r.batchDispatch.eventsPerSecond > 0 && r.batchDispatch.errors === 0 && r.batchDispatch.events === r.batchDispatch.batches * 100, JSON.stringify(r.batchDispatch));
     assert.ok(r.latency.complete && Number.isFinite(r.latency.latencyMs.p99), JSON.stringify(r.latency));
     assert.ok(r.noisyNeighbour.complete && Number.isFinite(r.noisyNeighbour.healthyLatencyMs.p99) && r.noisyNeighbour.hangingAttemptsStarted > 0, JSON.stringify(r.noisyNeighbour));
     assert.ok(r.postgresFloor.deliveries > 0 && r.postgresFloor.attemptsRecorded === r.postgresFloor.deliveries, JSON.stringify(r.postgresFloor));

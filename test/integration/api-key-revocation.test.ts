@@ -7,7 +7,7 @@ import { API_KEY_CACHE_TTL_MS } from '#libs/tenants';
 import { ApiClient } from '../support/http-client.js';
 import { TestPlatform, type Tenant } from '../support/platform.js';
 
-describe('API key revocation across API instances', () => {
+describe('API key and service key revocation across API instances', () => {
   let platform: TestPlatform;
   let second: NestFastifyApplication;
   let secondUrl: string;
@@ -43,5 +43,39 @@ describe('API key revocation across API instances', () => {
     }
     assert.equal(status, 401, `still accepted ${Date.now() - cachedAt} ms after revocation: the cache entry was not dropped`);
     assert.equal((await tenant.client.get('/v1/endpoints')).status, 200, 'the tenant\'s other key still works');
+  });
+
+  it('a service key revoked through one instance is refused by another that had it cached, well before the cache TTL', async () => {
+    const created = await platform.admin.post('/v1/admin/service-keys', { name: 'shared', scopes: ['endpoints:read'] });
+    assert.equal(created.status, 201, created.text);
+    const viaSecond = new ApiClient(secondUrl, created.body.key);
+    const get = () => viaSecond.get('/v1/endpoints', { headers: { 'hookrelay-tenant': tenant.id } });
+    assert.equal((await get()).status, 200);
+    const cachedAt = Date.now();
+    assert.equal((await platform.admin.delete(`/v1/admin/service-keys/${created.body.id}`)).status, 204);
+
+    let status = 0;
+    const deadline = cachedAt + API_KEY_CACHE_TTL_MS / 2;
+    while (Date.now() < deadline) {
+      status = (await get()).status;
+      if (status === 401) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(status, 401, `still accepted ${Date.now() - cachedAt} ms after revocation: the cache entry was not dropped`);
+  });
+
+  it("a deleted tenant's keys are refused by another instance that had them cached", async () => {
+    const doomed = await platform.createTenant('doomed');
+    const viaSecond = new ApiClient(secondUrl, doomed.apiKey);
+    assert.equal((await viaSecond.get('/v1/endpoints')).status, 200);
+    const cachedAt = Date.now();
+    assert.equal((await platform.admin.delete(`/v1/admin/tenants/${doomed.id}`)).status, 204);
+    let status = 0;
+    while (Date.now() < cachedAt + API_KEY_CACHE_TTL_MS / 2) {
+      status = (await viaSecond.get('/v1/endpoints')).status;
+      if (status === 401) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(status, 401, `still accepted ${Date.now() - cachedAt} ms after the tenant was deleted`);
   });
 });

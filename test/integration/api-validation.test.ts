@@ -60,7 +60,10 @@ const cases: Case[] = [
   { name: 'endpoint body over 256 KiB', method: 'POST', path: '/v1/endpoints', body: { ...good('https://example.com/h'), description: BIG }, status: 413, message: /256 KiB/ },
   { name: 'endpoint without a key', method: 'POST', path: '/v1/endpoints', body: good('https://example.com/h'), who: 'none', status: 401, message: /missing bearer API key/ },
   { name: 'endpoint with a wrong key', method: 'POST', path: '/v1/endpoints', body: good('https://example.com/h'), who: 'whk_not-a-real-key', status: 401, message: /invalid API key/ },
-  { name: 'endpoint with the admin key', method: 'POST', path: '/v1/endpoints', body: good('https://example.com/h'), who: 'admin', status: 401, message: /invalid API key/ },
+  { name: 'endpoint with the admin key and no Hookrelay-Tenant', method: 'POST', path: '/v1/endpoints', body: good('https://example.com/h'), who: 'admin', status: 400, message: /admin key acts for a tenant on tenant routes: send Hookrelay-Tenant/ },
+  { name: 'endpoint with a wrong service key', method: 'POST', path: '/v1/endpoints', body: good('https://example.com/h'), who: 'hrs_not-a-real-key', status: 401, message: /invalid service key/ },
+  { name: 'endpoint with a malformed Hookrelay-Tenant', method: 'POST', path: '/v1/endpoints', body: good('https://example.com/h'), headers: { 'hookrelay-tenant': 'acme' }, status: 400, message: /Hookrelay-Tenant must be a tenant id \(a UUID\) or ext:<externalId>/ },
+  { name: 'endpoint with Hookrelay-Tenant ext: and nothing after it', method: 'POST', path: '/v1/endpoints', body: good('https://example.com/h'), headers: { 'hookrelay-tenant': 'ext:' }, status: 400, message: /external id after ext: must be 1 to 255/ },
 
   // PATCH /v1/endpoints/:id
   { name: 'patch url null', method: 'PATCH', path: '/v1/endpoints/:ep', body: { url: null }, status: 400, message: /url must be a string/ },
@@ -151,7 +154,32 @@ const cases: Case[] = [
   { name: 'tenant malformed JSON', method: 'POST', path: '/v1/admin/tenants', raw: '{name: x}', who: 'admin', status: 400, message: /not valid JSON/ },
   { name: 'tenant without the admin key', method: 'POST', path: '/v1/admin/tenants', body: { name: 'x' }, who: 'none', status: 401, message: /missing bearer admin key/ },
   { name: 'tenant with a wrong admin key', method: 'POST', path: '/v1/admin/tenants', body: { name: 'x' }, who: 'wrong-admin-key-0123456789', status: 401, message: /invalid admin key/ },
-  { name: 'tenant with a tenant key', method: 'POST', path: '/v1/admin/tenants', body: { name: 'x' }, who: 'tenant', status: 401, message: /invalid admin key/ },
+  { name: 'tenant with a tenant key', method: 'POST', path: '/v1/admin/tenants', body: { name: 'x' }, who: 'tenant', status: 403, message: /admin routes take the admin key or a service key/ },
+  { name: 'tenant with an externalId with a space', method: 'POST', path: '/v1/admin/tenants', body: { name: 'x', externalId: 'a b' }, who: 'admin', status: 400, message: /externalId must be 1 to 255 visible ASCII/ },
+  { name: 'tenant with a 256-character externalId', method: 'POST', path: '/v1/admin/tenants', body: { name: 'x', externalId: 'e'.repeat(256) }, who: 'admin', status: 400, message: /externalId must be 1 to 255/ },
+  { name: 'tenant with an externalId of the wrong type', method: 'POST', path: '/v1/admin/tenants', body: { name: 'x', externalId: 7 }, who: 'admin', status: 400, message: /externalId must be 1 to 255/ },
+  { name: 'get-or-create without name', method: 'PUT', path: '/v1/admin/tenants/by-external-id/cus_1', body: {}, who: 'admin', status: 400, message: /^name is required$/ },
+  { name: 'get-or-create with a control character in the path', method: 'PUT', path: '/v1/admin/tenants/by-external-id/a%01b', body: { name: 'x' }, who: 'admin', status: 400, message: /externalId in the path must be 1 to 255 visible ASCII/ },
+  { name: 'get-or-create with a tenant key', method: 'PUT', path: '/v1/admin/tenants/by-external-id/cus_1', body: { name: 'x' }, who: 'tenant', status: 403, message: /admin routes/ },
+  { name: 'admin tenants by an externalId with a space', method: 'GET', path: '/v1/admin/tenants?externalId=a%20b', who: 'admin', status: 400, message: /externalId must be 1 to 255/ },
+  { name: 'admin tenant unknown id', method: 'GET', path: `/v1/admin/tenants/${UNKNOWN_ID}`, who: 'admin', status: 404, message: /tenant not found/ },
+  { name: 'admin delete unknown tenant', method: 'DELETE', path: `/v1/admin/tenants/${UNKNOWN_ID}`, who: 'admin', status: 404, message: /tenant not found/ },
+  { name: 'admin tenant patch externalId with a space', method: 'PATCH', path: `/v1/admin/tenants/${UNKNOWN_ID}`, body: { externalId: 'a b' }, who: 'admin', status: 400, message: /externalId must be 1 to 255/ },
+  { name: 'service key with an unknown scope', method: 'POST', path: '/v1/admin/service-keys', body: { name: 'svc', scopes: ['events:write', 'events:read'] }, who: 'admin', status: 400, message: /unknown scope "events:read": allowed scopes are events:write, endpoints:read, endpoints:write, deliveries:read, deliveries:write, tenants:read, tenants:write/ },
+  { name: 'service key without scopes', method: 'POST', path: '/v1/admin/service-keys', body: { name: 'svc', scopes: [] }, who: 'admin', status: 400, message: /scopes must name at least one/ },
+  { name: 'service key with scopes of the wrong type', method: 'POST', path: '/v1/admin/service-keys', body: { name: 'svc', scopes: 'events:write' }, who: 'admin', status: 400, message: /scopes must be an array/ },
+  { name: 'service key without name', method: 'POST', path: '/v1/admin/service-keys', body: { scopes: ['events:write'] }, who: 'admin', status: 400, message: /^name is required$/ },
+  { name: 'service key with a tenant key', method: 'POST', path: '/v1/admin/service-keys', body: { name: 'svc', scopes: ['events:write'] }, who: 'tenant', status: 403, message: /admin routes/ },
+  { name: 'revoke an unknown service key', method: 'DELETE', path: `/v1/admin/service-keys/${UNKNOWN_ID}`, who: 'admin', status: 404, message: /service key not found/ },
+
+  // POST /v1/events/batch (refusals of the whole batch; items refused one by one are in batch-dispatch.test.ts)
+  { name: 'batch without events', method: 'POST', path: '/v1/events/batch', body: {}, status: 400, message: /^events is required$/ },
+  { name: 'batch with events that is not an array', method: 'POST', path: '/v1/events/batch', body: { events: { type: 'a.b', data: {} } }, status: 400, message: /events must be an array of 1 to 1000 events/ },
+  { name: 'batch with no event', method: 'POST', path: '/v1/events/batch', body: { events: [] }, status: 400, message: /events must hold 1 to 1000 events/ },
+  { name: 'batch with 1,001 events', method: 'POST', path: '/v1/events/batch', body: { events: Array.from({ length: 1001 }, () => ({ type: 'a.b', data: {} })) }, status: 400, message: /events must hold 1 to 1000 events/ },
+  { name: 'batch with an unknown field', method: 'POST', path: '/v1/events/batch', body: { events: [{ type: 'a.b', data: {} }], mode: 'all' }, status: 400, message: /unknown property mode/ },
+  { name: 'batch with an Idempotency-Key header', method: 'POST', path: '/v1/events/batch', body: { events: [{ type: 'a.b', data: {} }] }, headers: { 'idempotency-key': 'k' }, status: 400, message: /does not apply to a batch/ },
+  { name: 'batch over 5 MiB', method: 'POST', path: '/v1/events/batch', raw: JSON.stringify({ events: [{ type: 'a.b', data: { x: 'x'.repeat(5.1 * 1024 * 1024) } }] }), status: 413, message: /larger than 5 MiB/ },
   { name: 'admin tenants bad cursor', method: 'GET', path: '/v1/admin/tenants?cursor=zzz', who: 'admin', status: 400, message: /cursor is invalid/ },
   { name: 'admin tenants limit 101', method: 'GET', path: '/v1/admin/tenants?limit=101', who: 'admin', status: 400, message: /limit must be at most 100/ },
   { name: 'admin deliveries tenantId not an id', method: 'GET', path: '/v1/admin/deliveries?tenantId=acme', who: 'admin', status: 400, message: /tenantId must be a tenant id/ },
@@ -224,6 +252,14 @@ describe('API input validation: every bad input is a 4xx that says why and chang
     assert.equal((await tenant.client.post('/v1/events', { type: 'a.b', data: { s: 'a\u0000b' } })).status, 202);
     const list = await tenant.client.get('/v1/deliveries?limit=100&since=2026-01-01T00:00:00Z&status=pending');
     assert.equal(list.status, 200, list.text);
+    const batch = await tenant.client.post('/v1/events/batch', { events: [{ type: 'a.b', data: { big: 'x'.repeat(4 * 1024 * 1024) } }] });
+    assert.equal(batch.status, 200, batch.text.slice(0, 300));
+    assert.equal(batch.body.results[0].status, 202);
+    const key = await platform.admin.post('/v1/admin/service-keys', { name: 'svc', scopes: ['tenants:write', 'events:write'] });
+    assert.equal(key.status, 201, key.text);
+    assert.deepEqual(key.body.scopes, ['events:write', 'tenants:write']);
+    assert.equal((await platform.admin.call('PUT', '/v1/admin/tenants/by-external-id/a%2Fb~!', { body: { name: 'slash' } })).status, 201);
+    assert.equal((await platform.admin.get('/v1/admin/tenants?externalId=a%2Fb~!')).body.data[0].name, 'slash');
   });
 });
 

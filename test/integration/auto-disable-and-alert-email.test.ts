@@ -90,7 +90,7 @@ describe('auto-disable, re-enable and alert email', () => {
       assert.equal(res.status, status, `${path} ${JSON.stringify(body)}: ${res.text}`);
     }
     assert.deepEqual(await unchanged(), before);
-    assert.equal((await platform.client(created.body.apiKey).patch(`/v1/admin/tenants/${id}`, { name: 'x' })).status, 401, 'a tenant key is not the admin key');
+    assert.equal((await platform.client(created.body.apiKey).patch(`/v1/admin/tenants/${id}`, { name: 'x' })).status, 403, 'a tenant key is not the admin key');
   });
 
   it('an endpoint failing long enough is disabled with a reason; emails go out; PATCH active re-enables and clears the streak; emails are deduplicated', async () => {

@@ -71,7 +71,7 @@ describe('bad input: property-based over every request DTO', () => {
 
   /** A fingerprint of every table a request could change. */
   async function fingerprint(): Promise<string> {
-    const tables = ['tenants', 'api_keys', 'endpoints', 'endpoint_secrets', 'events', 'deliveries', 'recoveries'];
+    const tables = ['tenants', 'api_keys', 'service_keys', 'endpoints', 'endpoint_secrets', 'events', 'deliveries', 'recoveries'];
     const rows = await platform.query(tables.map((t) => `SELECT '${t}' AS t, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${t} x`).join(' UNION ALL '));
     return rows.map((r) => `${r.t}:${r.h}`).join(',');
   }
@@ -95,6 +95,10 @@ describe('bad input: property-based over every request DTO', () => {
     { name: 'CreateApiKeyDto', method: 'POST', path: () => '/v1/api-keys', fields: ['name'] },
     { name: 'ReplayEventDto', method: 'POST', path: () => `/v1/events/${eventId}/replay`, fields: ['force'] },
     { name: 'RecoverEndpointDto', method: 'POST', path: () => `/v1/endpoints/${endpointId}/recover`, fields: ['since', 'until'] },
+    { name: 'DispatchBatchDto', method: 'POST', path: () => '/v1/events/batch', fields: ['events'] },
+    { name: 'CreateServiceKeyDto', method: 'POST', path: () => '/v1/admin/service-keys', fields: ['name', 'scopes'], admin: true },
+    { name: 'PutTenantByExternalIdDto', method: 'PUT', path: () => '/v1/admin/tenants/by-external-id/bad-input', fields: ['name'], admin: true },
+    { name: 'UpdateTenantDto', method: 'PATCH', path: () => `/v1/admin/tenants/${tenant?.id}`, fields: ['name', 'alertEmails', 'externalId'], admin: true },
   ];
 
   for (const r of bodyRoutes) {
@@ -121,7 +125,8 @@ describe('bad input: property-based over every request DTO', () => {
     { name: 'PageQueryDto (api keys)', path: '/v1/api-keys', fields: ['limit', 'cursor'] },
     { name: 'PageQueryDto (recoveries)', path: '/v1/endpoints/:endpoint/recoveries', fields: ['limit', 'cursor'] },
     { name: 'AdminListDeliveriesQuery', path: '/v1/admin/deliveries', fields: ['limit', 'cursor', 'tenantId', 'endpointId', 'status', 'since', 'until'], admin: true },
-    { name: 'PageQueryDto (tenants)', path: '/v1/admin/tenants', fields: ['limit', 'cursor'], admin: true },
+    { name: 'ListTenantsQuery', path: '/v1/admin/tenants', fields: ['limit', 'cursor', 'externalId'], admin: true },
+    { name: 'PageQueryDto (service keys)', path: '/v1/admin/service-keys', fields: ['limit', 'cursor'], admin: true },
   ];
   for (const r of queryRoutes) {
     it(`${r.name}: GET ${r.path}`, async () => {
@@ -137,11 +142,13 @@ describe('bad input: property-based over every request DTO', () => {
     });
   }
 
-  it('path ids: anything that is not an id is a 404, never a 500', async () => {
+  it('path ids and external ids: anything that is not one is a 4xx, never a 500', async () => {
     await fc.assert(
-      fc.asyncProperty(text, fc.constantFrom('/v1/endpoints/', '/v1/deliveries/', '/v1/api-keys/', '/v1/recoveries/', '/v1/events/'), async (id, prefix) => {
+      fc.asyncProperty(text, fc.constantFrom('/v1/endpoints/', '/v1/deliveries/', '/v1/api-keys/', '/v1/recoveries/', '/v1/events/', '/v1/admin/tenants/', '/v1/admin/tenants/by-external-id/'), async (id, prefix) => {
         const path = prefix + encodePath(id);
-        const res = await tenant.client.call(prefix === '/v1/api-keys/' ? 'DELETE' : 'GET', path);
+        const method = prefix === '/v1/api-keys/' ? 'DELETE' : prefix.endsWith('by-external-id/') ? 'PUT' : 'GET';
+        const client = prefix.startsWith('/v1/admin/') ? platform.admin : tenant.client;
+        const res = await client.call(method, path, method === 'PUT' ? { body: { name: 'x' } } : {});
         assert.ok(res.status < 500, `${path} -> ${res.status} ${res.text}`);
       }),
       { numRuns: RUNS },
@@ -162,6 +169,14 @@ describe('bad input: property-based over every request DTO', () => {
       const beforePrint = await fingerprint();
       const res = await tenant.client.call(method, path, { body });
       await assertRejectedCleanly(res, `${method} ${path} ${JSON.stringify(body)}`, beforePrint);
+    }
+    // In a batch the item is refused on its own (the batch answers 200), and nothing is stored.
+    for (const bad of ['a\u0000b', '\u0000', 'x\r\ny', '\u0007', '\uD800']) {
+      const beforePrint = await fingerprint();
+      const res = await tenant.client.post('/v1/events/batch', { events: [{ type: 'a.b', data: {}, idempotencyKey: bad }, { type: 'a.b', data: { [bad]: bad } }] });
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual(res.body.results.map((r: { status: number }) => r.status), [400, bad === '\uD800' ? 400 : 202], JSON.stringify(bad));
+      if (bad === '\uD800') assert.equal(await fingerprint(), beforePrint);
     }
   });
 

@@ -171,6 +171,6 @@ describe('delivery log: filters, cursor pagination, admin views', () => {
     const pages = await allPages(f.platform.admin, '/v1/admin/tenants?limit=1');
     const tenants = pages.flat() as unknown as Array<{ id: string; name: string; createdAt: string }>;
     assert.deepEqual(tenants.map((t) => [t.id, t.name]), [[other.id, 'other'], [tenant.id, 'log']]);
-    assert.ok(tenants.every((t) => Object.keys(t).sort().join() === 'createdAt,id,name'), 'no api key in the list');
+    assert.ok(tenants.every((t) => Object.keys(t).sort().join() === 'alertEmails,createdAt,externalId,id,name'), 'no api key in the list');
   });
 });

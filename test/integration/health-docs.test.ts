@@ -5,7 +5,10 @@ import { TestPlatform } from '../support/platform.js';
 // Every route the API serves, as OpenAPI writes it.
 const ROUTES: Record<string, string[]> = {
   '/v1/admin/tenants': ['get', 'post'],
-  '/v1/admin/tenants/{id}': ['patch'],
+  '/v1/admin/tenants/{id}': ['delete', 'get', 'patch'],
+  '/v1/admin/tenants/by-external-id/{externalId}': ['put'],
+  '/v1/admin/service-keys': ['get', 'post'],
+  '/v1/admin/service-keys/{id}': ['delete'],
   '/v1/admin/deliveries': ['get'],
   '/v1/admin/deliveries/{id}': ['get'],
   '/v1/endpoints': ['get', 'post'],
@@ -20,6 +23,7 @@ const ROUTES: Record<string, string[]> = {
   '/v1/events': ['get', 'post'],
   '/v1/events/{id}': ['get'],
   '/v1/events/{id}/replay': ['post'],
+  '/v1/events/batch': ['post'],
   '/v1/deliveries': ['get'],
   '/v1/deliveries/{id}': ['get'],
   '/v1/deliveries/{id}/resend': ['post'],
@@ -29,9 +33,18 @@ const ROUTES: Record<string, string[]> = {
 };
 
 const SCHEMAS: Record<string, string[]> = {
-  CreateTenantDto: ['name', 'alertEmails'],
-  UpdateTenantDto: ['name', 'alertEmails'],
-  UpdatedTenantResponse: ['id', 'name', 'alertEmails', 'createdAt'],
+  CreateTenantDto: ['name', 'alertEmails', 'externalId'],
+  UpdateTenantDto: ['name', 'alertEmails', 'externalId'],
+  PutTenantByExternalIdDto: ['name'],
+  TenantResponse: ['id', 'name', 'externalId', 'alertEmails', 'createdAt'],
+  UpdatedTenantResponse: ['id', 'name', 'externalId', 'alertEmails', 'createdAt'],
+  CreateServiceKeyDto: ['name', 'scopes'],
+  CreatedServiceKeyResponse: ['id', 'name', 'scopes', 'key', 'prefix', 'createdAt'],
+  ServiceKeyResponse: ['id', 'name', 'scopes', 'prefix', 'createdAt', 'lastUsedAt', 'revokedAt'],
+  ServiceKeyPage: ['data', 'nextCursor'],
+  DispatchBatchDto: ['events'],
+  BatchDispatchResponse: ['results'],
+  BatchItemResult: ['status', 'id', 'type', 'createdAt', 'replayed', 'error'],
   UpdateSettingsDto: ['alertEmails'],
   SettingsResponse: ['alertEmails'],
   EndpointHealthResponse: ['lastSuccessAt', 'lastFailureAt', 'failingSince', 'consecutiveFailures'],
@@ -117,11 +130,22 @@ describe('health and API docs', () => {
         assert.ok(Object.keys(op.responses).length > 0, `${method} ${p} documents a response`);
       }
     }
-    const listQuery = doc.paths['/v1/deliveries'].get.parameters.map((q: { name: string }) => q.name).sort();
+    const listQuery = doc.paths['/v1/deliveries'].get.parameters.filter((q: { in: string }) => q.in === 'query').map((q: { name: string }) => q.name).sort();
     assert.deepEqual(listQuery, ['cursor', 'endpointId', 'eventId', 'eventType', 'limit', 'since', 'status', 'until']);
-    const eventsQuery = doc.paths['/v1/events'].get.parameters.map((q: { name: string }) => q.name).sort();
+    const eventsQuery = doc.paths['/v1/events'].get.parameters.filter((q: { in: string }) => q.in === 'query').map((q: { name: string }) => q.name).sort();
     assert.deepEqual(eventsQuery, ['cursor', 'limit', 'since', 'type', 'until']);
     const statsQuery = doc.paths['/v1/endpoints/{id}/stats'].get.parameters.find((q: { name: string }) => q.name === 'window');
     assert.deepEqual(statsQuery.schema.enum, ['1h', '24h', '7d']);
+    const tenantsQuery = doc.paths['/v1/admin/tenants'].get.parameters.map((q: { name: string }) => q.name).sort();
+    assert.deepEqual(tenantsQuery, ['cursor', 'externalId', 'limit']);
+    // Every tenant route documents the Hookrelay-Tenant header and the one scope a service key needs.
+    for (const [p, ops] of Object.entries(doc.paths as Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; 'x-hookrelay-scope'?: string }>>)) {
+      if (!p.startsWith('/v1/') || p.startsWith('/v1/admin/')) continue;
+      for (const [method, op] of Object.entries(ops)) {
+        assert.ok(op.parameters?.some((q) => q.in === 'header' && q.name === 'Hookrelay-Tenant'), `${method} ${p} documents Hookrelay-Tenant`);
+        assert.match(op['x-hookrelay-scope'] ?? '', /^(events|endpoints|deliveries|tenants):(read|write)$/, `${method} ${p} documents its scope`);
+      }
+    }
+    assert.equal(doc.paths['/v1/admin/tenants/{id}'].delete['x-hookrelay-scope'], 'tenants:write');
   });
 });

@@ -1,48 +1,27 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { RequestMethod } from '@nestjs/common';
-import { ModulesContainer } from '@nestjs/core';
-import { TenantAuthGuard } from '../../apps/api/src/common/auth.js';
+import { SCOPES, type Scope } from '#libs/tenants';
+import { routeTable, type RouteEntry } from '../../apps/api/src/common/route-table.js';
+import type { ApiClient, ApiResponse } from '../support/http-client.js';
 import { TestPlatform, type Tenant } from '../support/platform.js';
 import { TestReceiver } from '../support/receiver.js';
-import { waitUntil } from '../support/test-env.js';
+import { TEST_ADMIN_KEY, waitUntil } from '../support/test-env.js';
 
-interface Route {
-  method: string;
-  path: string;
+/** Every route behind TenantAuthGuard, from the application's own route table (the one the
+ * start-up scope check walks). */
+function tenantRoutes(platform: TestPlatform): RouteEntry[] {
+  return routeTable(platform.api).filter((r) => r.kind === 'tenant');
 }
 
-/** Every route behind TenantAuthGuard, read from the application's own controllers. */
-function tenantRoutes(platform: TestPlatform): Route[] {
-  const routes: Route[] = [];
-  for (const mod of platform.api.get(ModulesContainer).values()) {
-    for (const wrapper of mod.controllers.values()) {
-      const cls = wrapper.metatype as (new (...a: unknown[]) => unknown) | undefined;
-      if (!cls) continue;
-      const guards: unknown[] = Reflect.getMetadata(GUARDS_METADATA, cls) ?? [];
-      const base = String(Reflect.getMetadata(PATH_METADATA, cls) ?? '');
-      for (const name of Object.getOwnPropertyNames(cls.prototype)) {
-        const handler = cls.prototype[name];
-        if (name === 'constructor' || typeof handler !== 'function') continue;
-        const sub = Reflect.getMetadata(PATH_METADATA, handler);
-        if (sub === undefined) continue;
-        const methodGuards: unknown[] = Reflect.getMetadata(GUARDS_METADATA, handler) ?? [];
-        if (![...guards, ...methodGuards].includes(TenantAuthGuard)) continue;
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number]!;
-        const path = `/${[base, sub].map((p: string) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
-        routes.push({ method, path });
-      }
-    }
-  }
-  return routes;
-}
+const UNKNOWN_TENANT = '0192f0c8-7d4e-7abc-8def-0123456789ab';
 
 describe('tenant isolation, over every tenant route in the route table', () => {
   let platform: TestPlatform;
   let receiver: TestReceiver;
   let owner: Tenant;
   let intruder: Tenant;
+  let allScopes: string;
+  const without = {} as Record<Scope, string>;
   const ids: Record<string, string> = {};
 
   before(async () => {
@@ -50,6 +29,15 @@ describe('tenant isolation, over every tenant route in the route table', () => {
     platform = await TestPlatform.start();
     owner = await platform.createTenant('owner');
     intruder = await platform.createTenant('intruder');
+    assert.equal((await platform.admin.patch(`/v1/admin/tenants/${owner.id}`, { externalId: 'owner-ext' })).status, 200);
+    assert.equal((await platform.admin.patch(`/v1/admin/tenants/${intruder.id}`, { externalId: 'intruder-ext' })).status, 200);
+    // A key with every scope, and for each scope a key with all the others.
+    allScopes = (await platform.admin.post('/v1/admin/service-keys', { name: 'all', scopes: SCOPES })).body.key;
+    for (const scope of SCOPES) {
+      const res = await platform.admin.post('/v1/admin/service-keys', { name: `without ${scope}`, scopes: SCOPES.filter((s) => s !== scope) });
+      assert.equal(res.status, 201, res.text);
+      without[scope] = res.body.key;
+    }
     const ep = await owner.client.post('/v1/endpoints', { url: receiver.url('/owner'), eventTypes: ['iso.*'] });
     ids.endpoint = ep.body.id;
     const ev = await owner.client.post('/v1/events', { type: 'iso.test', data: { private: true } });
@@ -102,6 +90,7 @@ describe('tenant isolation, over every tenant route in the route table', () => {
       { path: `/v1/endpoints/${ids.endpoint}/stats`, expect: 404 },
       { path: `/v1/endpoints/${ids.endpoint}/stats?window=7d`, expect: 404 },
     ],
+    'POST /v1/events/batch': () => [{ path: '/v1/events/batch', body: { events: [{ type: 'iso.test', data: {} }] }, expect: 'own' }],
     'GET /v1/deliveries': () => [
       { path: '/v1/deliveries', expect: 'list' },
       { path: `/v1/deliveries?endpointId=${ids.endpoint}`, expect: 'list' },
@@ -128,20 +117,27 @@ describe('tenant isolation, over every tenant route in the route table', () => {
     assert.deepEqual(missing, [], `tenant routes without an isolation case: add them to this test`);
   });
 
+  /** What `c` expects of a caller acting for the intruder, checked on `res`. */
+  function assertActsForIntruder(res: ApiResponse, c: Case, what: string): void {
+    if (c.expect === 404) {
+      assert.equal(res.status, 404, `${what}: ${res.text}`);
+      return;
+    }
+    assert.ok(res.status >= 200 && res.status < 300, `${what}: ${res.status} ${res.text}`);
+    for (const id of Object.values(ids)) assert.ok(!res.text.includes(id), `${what} shows the owner's ${id}`);
+    assert.ok(!res.text.includes('owner@example.com'), `${what} shows the owner's alert emails`);
+  }
+
+  function send(client: ApiClient, method: string, c: Case, key: string, header?: string): Promise<ApiResponse> {
+    return client.call(method, c.path, { key, ...(c.body !== undefined ? { body: c.body } : {}), ...(header !== undefined ? { headers: { 'hookrelay-tenant': header } } : {}) });
+  }
+
   it("another tenant's key gets 404 (or only its own data) and changes nothing of the owner's", async () => {
     const before = await ownerState();
-    const ownerIds = Object.values(ids);
     for (const route of tenantRoutes(platform)) {
       for (const c of cases[`${route.method} ${route.path}`]!()) {
         const res = await intruder.client.call(route.method, c.path, c.body !== undefined ? { body: c.body } : {});
-        const what = `${route.method} ${c.path}`;
-        if (c.expect === 404) {
-          assert.equal(res.status, 404, `${what}: ${res.text}`);
-        } else {
-          assert.ok(res.status >= 200 && res.status < 300, `${what}: ${res.status} ${res.text}`);
-          for (const id of ownerIds) assert.ok(!res.text.includes(id), `${what} shows the owner's ${id}`);
-          assert.ok(!res.text.includes('owner@example.com'), `${what} shows the owner's alert emails`);
-        }
+        assertActsForIntruder(res, c, `${route.method} ${c.path}`);
       }
     }
     assert.deepEqual(await ownerState(), before);
@@ -150,5 +146,88 @@ describe('tenant isolation, over every tenant route in the route table', () => {
     assert.equal((await owner.client.get(`/v1/deliveries/${ids.delivery}`)).status, 200);
     assert.equal((await owner.client.get(`/v1/events/${ids.event}`)).status, 200);
     assert.equal((await owner.client.get(`/v1/endpoints/${ids.endpoint}/stats`)).status, 200);
+  });
+
+  it('Hookrelay-Tenant on every route: service keys with and without its scope, the admin key, tenant keys naming themselves or another tenant; the owner is never reached', async () => {
+    const before = await ownerState();
+    const client = platform.client();
+    for (const route of tenantRoutes(platform)) {
+      assert.equal(route.scopes.length, 1, `${route.method} ${route.path} declares one scope`);
+      const scope = route.scopes[0] as Scope;
+      for (const c of cases[`${route.method} ${route.path}`]!()) {
+        const what = (who: string) => `${route.method} ${c.path} as ${who}`;
+        // Acting for the intruder, by id or by external id: exactly what the intruder's own key gets.
+        for (const header of [intruder.id, 'ext:intruder-ext']) {
+          assertActsForIntruder(await send(client, route.method, c, allScopes, header), c, what(`a service key for ${header}`));
+          assertActsForIntruder(await send(client, route.method, c, TEST_ADMIN_KEY, header), c, what(`the admin key for ${header}`));
+        }
+        assertActsForIntruder(await send(client, route.method, c, intruder.apiKey, intruder.id), c, what('the intruder naming itself'));
+        assertActsForIntruder(await send(client, route.method, c, intruder.apiKey, 'ext:intruder-ext'), c, what('the intruder naming itself by external id'));
+
+        const expectError = async (key: string, header: string | undefined, status: number, message: RegExp, who: string) => {
+          const res = await send(client, route.method, c, key, header);
+          assert.equal(res.status, status, `${what(who)}: ${res.status} ${res.text}`);
+          assert.equal(res.body.statusCode, status);
+          assert.match(res.body.message, message, what(who));
+        };
+        await expectError(without[scope], owner.id, 403, new RegExp(`lacks the scope ${scope}`), `a service key without ${scope}`);
+        await expectError(allScopes, undefined, 400, /a service key acts for a tenant: send Hookrelay-Tenant/, 'a service key without the header');
+        await expectError(TEST_ADMIN_KEY, undefined, 400, /admin key acts for a tenant on tenant routes/, 'the admin key without the header');
+        await expectError(allScopes, UNKNOWN_TENANT, 404, /tenant not found/, 'a service key for an unknown tenant id');
+        await expectError(allScopes, 'ext:nobody', 404, /tenant not found/, 'a service key for an unknown external id');
+        await expectError(intruder.apiKey, owner.id, 400, /names another tenant/, 'the intruder naming the owner');
+        await expectError(intruder.apiKey, 'ext:owner-ext', 400, /names another tenant/, 'the intruder naming the owner by external id');
+        await expectError(intruder.apiKey, 'ext:nobody', 400, /names another tenant/, 'the intruder naming an unknown external id');
+      }
+    }
+    assert.deepEqual(await ownerState(), before);
+  });
+
+  it('a service key with the scope, or the admin key, acting for the owner reaches the owner\'s data', async () => {
+    for (const [key, scope] of [[without['endpoints:write'], 'endpoints:read'], [TEST_ADMIN_KEY, 'admin']] as const) {
+      for (const header of [owner.id, 'ext:owner-ext']) {
+        const res = await platform.client(key).get(`/v1/endpoints/${ids.endpoint}`, { headers: { 'hookrelay-tenant': header } });
+        assert.equal(res.status, 200, `${scope} ${header}: ${res.text}`);
+        assert.equal(res.body.id, ids.endpoint);
+      }
+    }
+    const dispatched = await platform.client(without['endpoints:write']).post('/v1/events', { type: 'iso.other', data: { via: 'service' } }, { headers: { 'hookrelay-tenant': 'ext:owner-ext' } });
+    assert.equal(dispatched.status, 202, dispatched.text);
+    assert.deepEqual(await platform.query('SELECT tenant_id FROM events WHERE id = $1', [dispatched.body.id]), [{ tenant_id: owner.id }]);
+  });
+
+  // The admin routes a service key may open: each declares a tenants:* scope.
+  const adminCases: Record<string, () => { path: string; body?: unknown; status: number }> = {
+    'POST /v1/admin/tenants': () => ({ path: '/v1/admin/tenants', body: { name: 'made by a service' }, status: 201 }),
+    'PUT /v1/admin/tenants/by-external-id/:externalId': () => ({ path: '/v1/admin/tenants/by-external-id/svc-made', body: { name: 'svc' }, status: 201 }),
+    'GET /v1/admin/tenants': () => ({ path: '/v1/admin/tenants?externalId=owner-ext', status: 200 }),
+    'GET /v1/admin/tenants/:id': () => ({ path: `/v1/admin/tenants/${owner.id}`, status: 200 }),
+    'PATCH /v1/admin/tenants/:id': () => ({ path: `/v1/admin/tenants/${intruder.id}`, body: { name: 'renamed' }, status: 200 }),
+    'DELETE /v1/admin/tenants/:id': () => ({ path: `/v1/admin/tenants/${ids.scratchTenant}`, status: 204 }),
+  };
+
+  it('admin routes: service keys open only those declaring a tenants:* scope they hold; the others take the admin key only', async () => {
+    ids.scratchTenant = (await platform.createTenant('scratch')).id;
+    const client = platform.client();
+    const admin = routeTable(platform.api).filter((r) => r.kind === 'admin');
+    const scoped = admin.filter((r) => r.scopes.length > 0).map((r) => `${r.method} ${r.path}`);
+    assert.deepEqual(scoped.sort(), Object.keys(adminCases).sort(), 'every admin route with a scope has a case here');
+    for (const route of admin) {
+      const key = `${route.method} ${route.path}`;
+      const c = adminCases[key]?.() ?? { path: route.path.replace(':id', UNKNOWN_TENANT), body: undefined, status: 0 };
+      const opts = (k: string) => ({ key: k, ...(c.body !== undefined ? { body: c.body } : {}) });
+      if (route.scopes.length === 0) {
+        const res = await client.call(route.method, c.path, opts(allScopes));
+        assert.equal(res.status, 403, `${key} with a service key: ${res.text}`);
+        assert.match(res.body.message, /admin key only/);
+        continue;
+      }
+      const scope = route.scopes[0] as Scope;
+      const refused = await client.call(route.method, c.path, opts(without[scope]));
+      assert.equal(refused.status, 403, `${key} without ${scope}: ${refused.text}`);
+      assert.match(refused.body.message, new RegExp(`lacks the scope ${scope}`));
+      const allowed = await client.call(route.method, c.path, opts(allScopes));
+      assert.equal(allowed.status, c.status, `${key} with ${scope}: ${allowed.text}`);
+    }
   });
 });

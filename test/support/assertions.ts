@@ -22,6 +22,8 @@ export async function dbState(platform: TestPlatform): Promise<Record<string, st
   const [row] = await platform.query(`
     SELECT (SELECT count(*) FROM tenants)::text AS tenants,
            (SELECT count(*) FROM api_keys)::text AS api_keys,
+           (SELECT count(*) FROM service_keys)::text AS service_keys,
+           (SELECT coalesce(md5(string_agg(t::text, ',' ORDER BY t.id)), '') FROM tenants t) AS tenant_rows,
            (SELECT count(*) FROM endpoints)::text AS endpoints,
            (SELECT count(*) FROM events)::text AS events,
            (SELECT count(*) FROM deliveries)::text AS deliveries,

@@ -12,6 +12,7 @@ import { TenantsModule } from '#libs/tenants';
 import { AdminController } from './admin/admin.controller.js';
 import { ApiKeysController } from './api-keys/api-keys.controller.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { CallerAuthenticator } from './common/auth.js';
 import { DeliveriesController } from './deliveries/deliveries.controller.js';
 import { EndpointsController } from './endpoints/endpoints.controller.js';
 import { EventsController } from './events/events.controller.js';
@@ -22,6 +23,6 @@ import { SettingsController } from './settings/settings.controller.js';
 @Module({
   imports: [DatabaseModule, QueueModule.forRole('producer'), TenantsModule, EndpointsModule, EventsModule, DeliveryModule, RedeliveryModule, EndpointStatsModule],
   controllers: [AdminController, ApiKeysController, EndpointsController, EventsController, DeliveriesController, RecoveriesController, SettingsController, HealthController],
-  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, CallerAuthenticator],
 })
 export class ApiModule {}

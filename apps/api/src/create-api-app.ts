@@ -9,9 +9,12 @@ import { DomainEventsModule } from '#libs/domain-events';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { ApiModule } from './api.module.js';
 import { toErrorBody } from './common/error-body.js';
+import { assertRouteScopes } from './common/route-table.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
+/** Routes that take more than MAX_BODY_BYTES: a batch of up to 1,000 events. */
+export const LARGE_BODY_ROUTES: Readonly<Record<string, number>> = { '/v1/events/batch': 5 * 1024 * 1024 };
 
 function rootModule(config: AppConfig, logger: Logger): DynamicModule {
   @Module({})
@@ -24,6 +27,8 @@ export async function createApiApp(config: AppConfig, logger: Logger = createLog
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     trustProxy: true,
+    // An external id (up to 255 characters, percent-encoded) travels in a path.
+    routerOptions: { maxParamLength: 1024 },
     // The router's own rejections (a malformed URL: 400, an over-long parameter: 414) answer before
     // Nest sees the request; give them the shared error body too.
     frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
@@ -39,6 +44,12 @@ export async function createApiApp(config: AppConfig, logger: Logger = createLog
     bodyParser: false,
   });
   adapter.getInstance().removeContentTypeParser('text/plain');
+  // Nest registers its routes at init, after this hook is in place.
+  adapter.getInstance().addHook('onRoute', (route) => {
+    const limit = LARGE_BODY_ROUTES[route.url];
+    if (limit !== undefined) route.bodyLimit = limit;
+  });
+  assertRouteScopes(app);
   drainOnClose(adapter.getInstance());
   app.useGlobalPipes(createValidationPipe());
   // Exit 0 once closed: Nest's default re-raises the signal, so the process would die by SIGTERM.
@@ -46,9 +57,15 @@ export async function createApiApp(config: AppConfig, logger: Logger = createLog
 
   const doc = new DocumentBuilder()
     .setTitle('Hookrelay webhook platform')
-    .setDescription('Register endpoints, dispatch events, read the delivery log. Webhooks follow Standard Webhooks.')
+    .setDescription(
+      'Register endpoints, dispatch events, read the delivery log. Webhooks follow Standard Webhooks.\n\n' +
+        'Keys (Authorization: Bearer): a tenant API key (whk_...) acts for its own tenant on the tenant routes; a service key ' +
+        '(hrs_...) acts for the tenant named in the Hookrelay-Tenant header (`<tenant id>` or `ext:<externalId>`) within its ' +
+        'scopes (each route names its scope in x-hookrelay-scope), and opens the admin tenant routes with tenants:read / tenants:write; ' +
+        'the admin key (ADMIN_API_KEY) opens every admin route and, with the header, every tenant route.',
+    )
     .setVersion('0.1.0')
-    .addBearerAuth()
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'whk_... (tenant API key), hrs_... (service key) or the admin key' })
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
   return app;

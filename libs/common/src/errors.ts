@@ -19,6 +19,11 @@ export class UnauthorizedError extends DomainError {
   readonly status = 401;
 }
 
+/** Authenticated, but this key may not do this (a service key without the route's scope). */
+export class ForbiddenError extends DomainError {
+  readonly status = 403;
+}
+
 export class NotFoundError extends DomainError {
   readonly status = 404;
   constructor(resource: string) {

@@ -22,3 +22,25 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+/** The Postgres SQLSTATE behind an error from the pg pool or from Prisma, if there is one. */
+export function postgresCode(err: unknown): string | undefined {
+  if (err instanceof Prisma.PrismaClientKnownRequestError) {
+    if (err.code === 'P2002') return '23505';
+    if (err.code === 'P2003') return '23503';
+    const cause = (err.meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } } | undefined)?.driverAdapterError?.cause;
+    return typeof cause?.originalCode === 'string' ? cause.originalCode : undefined;
+  }
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/** A unique index refused the row (23505). */
+export function isUniqueViolation(err: unknown): boolean {
+  return postgresCode(err) === '23505';
+}
+
+/** A row refers to one that is gone (23503): in practice a tenant deleted while its request ran. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  return postgresCode(err) === '23503';
+}

@@ -18,10 +18,13 @@ export type WriteResult = { created: true; accepted: AcceptedEvent } | { created
 export class EventWriter {
   private readonly batcher: Batcher<EventToInsert, WriteResult>;
 
+  private readonly inlineFanOutMax: number;
+
   constructor(
     private readonly events: EventRepository,
     config: AppConfig,
   ) {
+    this.inlineFanOutMax = config.inlineFanOutMax;
     const runMany = async (batch: EventToInsert[]): Promise<WriteResult[]> => {
       const accepted = await events.acceptMany(batch, config.inlineFanOutMax);
       return Promise.all(batch.map(async (i, n) => (accepted[n] ? { created: true as const, accepted: accepted[n] } : this.existing(i))));
@@ -38,6 +41,21 @@ export class EventWriter {
 
   write(tenantId: string, event: NewEvent): Promise<WriteResult> {
     return this.batcher.submit({ tenantId, event });
+  }
+
+  /** A batch from one request, stored in one statement of its own (it is a group already; the
+   * group-commit batcher would cut it into pieces). Idempotency keys must be distinct within it. */
+  async writeBatch(tenantId: string, events: readonly NewEvent[]): Promise<WriteResult[]> {
+    const accepted = await this.events.acceptMany(events.map((event) => ({ tenantId, event })), this.inlineFanOutMax);
+    const taken = events.filter((e, n) => !accepted[n] && e.idempotencyKey !== null).map((e) => e.idempotencyKey!);
+    const stored = taken.length > 0 ? await this.events.findByIdempotencyKeys(tenantId, taken) : new Map<string, StoredEvent>();
+    return events.map((e, n) => {
+      const a = accepted[n];
+      if (a) return { created: true as const, accepted: a };
+      const event = e.idempotencyKey === null ? undefined : stored.get(e.idempotencyKey);
+      if (!event) throw new Error('idempotency conflict without a stored event');
+      return { created: false as const, event };
+    });
   }
 
   private async existing(i: EventToInsert): Promise<WriteResult> {

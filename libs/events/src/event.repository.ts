@@ -107,6 +107,15 @@ export class EventRepository {
     return row ? { id: row.id, type: row.type, createdAt: row.created_at, dataJson: row.data } : null;
   }
 
+  /** The events stored under these idempotency keys, by key. */
+  async findByIdempotencyKeys(tenantId: string, idempotencyKeys: readonly string[]): Promise<Map<string, StoredEvent>> {
+    const rows = await this.prisma.rows<{ id: string; type: string; created_at: Date; data: string; idempotency_key: string }>(
+      `SELECT id, type, created_at, data::text AS data, idempotency_key FROM events WHERE tenant_id = $1::uuid AND idempotency_key = ANY($2::text[])`,
+      [tenantId, idempotencyKeys],
+    );
+    return new Map(rows.map((r) => [r.idempotency_key, { id: r.id, type: r.type, createdAt: r.created_at, dataJson: r.data }]));
+  }
+
   /** Creates one pending delivery per endpoint subscribed when the event was accepted, and marks the
    * event fanned out, in one statement. Returns the new deliveries (none if already fanned out). */
   async fanOut(tenantId: string, eventId: string, matchingPatterns: string[]): Promise<NewDelivery[]> {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, LOGGER, ServiceUnavailableError, uuidv7, ValidationFailedError, type Logger } from '#libs/common';
+import { ConflictError, LOGGER, ServiceUnavailableError, uuidv7, ValidationFailedError, type DomainError, type Logger } from '#libs/common';
 import { isDatabaseUnavailable } from '#libs/database';
 import { isReservedEventType, RESERVED_EVENT_TYPE_PREFIX } from '#libs/endpoints';
 import { JobProducer } from '#libs/queue';
-import type { StoredEvent } from './event.repository.js';
+import type { AcceptedEvent, StoredEvent } from './event.repository.js';
 import { EventWriter, type WriteResult } from './event-writer.js';
 
 
@@ -19,6 +19,9 @@ export interface DispatchResult {
   replayed: boolean;
 }
 
+/** One item of a batch: accepted (or replayed), or refused on its own. */
+export type BatchItemResult = { ok: DispatchResult } | { error: DomainError };
+
 @Injectable()
 export class EventService {
   constructor(
@@ -31,10 +34,61 @@ export class EventService {
    * large fan-out, will be created by a worker job), even if an enqueue below fails: the reconciler
    * finds pending deliveries and events not yet fanned out that have no job. */
   async dispatch(tenantId: string, input: DispatchInput): Promise<DispatchResult> {
-    if (isReservedEventType(input.type)) {
-      throw new ValidationFailedError(`type: event types starting with ${RESERVED_EVENT_TYPE_PREFIX} are reserved for the platform's own operational events`, { field: 'type' });
-    }
+    const refused = refuseReserved(input);
+    if (refused) throw refused;
     return this.store(tenantId, input);
+  }
+
+  /** Accepts a batch: every valid item is stored, with its deliveries, in ONE statement; each item
+   * stands alone (a reserved type or an idempotency conflict refuses that item only). Idempotency
+   * is per item, duplicates within the batch included: the first item with a key decides, a later
+   * one with the same event is a replay of it and one with a different event a 409. */
+  async dispatchBatch(tenantId: string, inputs: readonly DispatchInput[]): Promise<BatchItemResult[]> {
+    const results: Array<BatchItemResult | undefined> = inputs.map((i) => {
+      const refused = refuseReserved(i);
+      return refused ? { error: refused } : undefined;
+    });
+    const prepared = inputs.map((i) => ({ id: uuidv7(), type: i.type, dataJson: JSON.stringify(i.data), idempotencyKey: i.idempotencyKey ?? null }));
+    const toWrite: number[] = [];
+    const firstWithKey = new Set<string>();
+    inputs.forEach((_, n) => {
+      const key = prepared[n]!.idempotencyKey;
+      if (results[n] || (key !== null && firstWithKey.has(key))) return;
+      if (key !== null) firstWithKey.add(key);
+      toWrite.push(n);
+    });
+    let written: WriteResult[] = [];
+    if (toWrite.length > 0) {
+      try {
+        written = await this.events.writeBatch(tenantId, toWrite.map((n) => prepared[n]!));
+      } catch (err) {
+        if (isDatabaseUnavailable(err)) throw new ServiceUnavailableError('the database is unavailable; no event of the batch was accepted, retry later');
+        throw err;
+      }
+    }
+    // The event each idempotency key now names, to judge the items that reuse it.
+    const underKey = new Map<string, StoredEvent>();
+    const created = new Set<number>();
+    toWrite.forEach((n, w) => {
+      const r = written[w]!;
+      const event = r.created ? r.accepted.event : r.event;
+      if (r.created) created.add(n);
+      if (prepared[n]!.idempotencyKey !== null) underKey.set(prepared[n]!.idempotencyKey!, event);
+      if (r.created) results[n] = { ok: { event, replayed: false } };
+    });
+    prepared.forEach((p, n) => {
+      if (results[n]) return;
+      const event = underKey.get(p.idempotencyKey!)!;
+      results[n] = event.type === p.type && event.dataJson === p.dataJson ? { ok: { event, replayed: true } } : { error: idempotencyConflict() };
+    });
+    await this.enqueue(
+      tenantId,
+      toWrite.flatMap((n, w) => {
+        const r = written[w]!;
+        return created.has(n) && r.created ? [r.accepted] : [];
+      }),
+    );
+    return results as BatchItemResult[];
   }
 
   /** The platform's own hookrelay.* events (alerts): stored, signed, retried and logged like any
@@ -54,18 +108,35 @@ export class EventService {
       throw err;
     }
     if (!result.created) {
-      if (result.event.type !== input.type || result.event.dataJson !== dataJson) {
-        throw new ConflictError('idempotency key was already used for a different event');
-      }
+      if (result.event.type !== input.type || result.event.dataJson !== dataJson) throw idempotencyConflict();
       return { event: result.event, replayed: true };
     }
-    const { event, fannedOut, deliveries } = result.accepted;
-    try {
-      if (fannedOut) await this.producer.enqueueDeliveries(deliveries.map((d) => ({ tenantId, ...d })));
-      else await this.producer.enqueueFanOut(tenantId, event.id);
-    } catch (err) {
-      this.logger.warn({ tenantId, eventId: event.id, err: (err as Error).message }, 'enqueue failed; the reconciler will pick the event up');
-    }
-    return { event, replayed: false };
+    await this.enqueue(tenantId, [result.accepted]);
+    return { event: result.accepted.event, replayed: false };
   }
+
+  /** After commit: the delivery jobs of events fanned out with their insert, the fan-out job of the
+   * others. Best effort: a failure is logged, and the reconciler finds what has no job. */
+  private async enqueue(tenantId: string, accepted: readonly AcceptedEvent[]): Promise<void> {
+    if (accepted.length === 0) return;
+    const deliveries = accepted.flatMap((a) => (a.fannedOut ? a.deliveries.map((d) => ({ tenantId, ...d })) : []));
+    await Promise.all([
+      deliveries.length > 0 ? this.producer.enqueueDeliveries(deliveries).catch((err: unknown) => this.enqueueFailed(tenantId, accepted, err)) : undefined,
+      ...accepted.filter((a) => !a.fannedOut).map((a) => this.producer.enqueueFanOut(tenantId, a.event.id).catch((err: unknown) => this.enqueueFailed(tenantId, [a], err))),
+    ]);
+  }
+
+  private enqueueFailed(tenantId: string, accepted: readonly AcceptedEvent[], err: unknown): void {
+    const eventIds = accepted.map((a) => a.event.id);
+    this.logger.warn({ tenantId, eventId: eventIds.length === 1 ? eventIds[0] : undefined, events: eventIds.length, err: (err as Error).message }, 'enqueue failed; the reconciler will pick the events up');
+  }
+}
+
+function refuseReserved(input: DispatchInput): ValidationFailedError | null {
+  if (!isReservedEventType(input.type)) return null;
+  return new ValidationFailedError(`type: event types starting with ${RESERVED_EVENT_TYPE_PREFIX} are reserved for the platform's own operational events`, { field: 'type' });
+}
+
+function idempotencyConflict(): ConflictError {
+  return new ConflictError('idempotency key was already used for a different event');
 }

@@ -104,6 +104,23 @@ export class JobProducer {
     await this.recoveryQueue.add(JobName.RecoverEndpoint, data, { ...RECOVERY_JOB_OPTIONS, jobId: jobIdFor.recovery(recoveryId) });
   }
 
+  /** Best effort, for work whose rows are gone (a deleted tenant): removes the waiting and delayed
+   * jobs of these deliveries and fan-outs. A job already running is locked and stays; it finds no
+   * row and ends quietly, as would any job left behind. Returns how many jobs went. */
+  async removeJobsOf(deliveries: ReadonlyArray<{ id: string; series: number }>, fanOutEventIds: readonly string[]): Promise<number> {
+    let removed = 0;
+    const remove = async (queue: Queue, jobIds: string[]) => {
+      for (let i = 0; i < jobIds.length; i += DELIVERY_ENQUEUE_CHUNK) {
+        const results = await Promise.all(jobIds.slice(i, i + DELIVERY_ENQUEUE_CHUNK).map((id) => queue.remove(id).catch(() => 0)));
+        removed += results.filter((r) => r === 1).length;
+      }
+    };
+    await ready(this.deliveryQueue);
+    await remove(this.deliveryQueue, deliveries.map((d) => jobIdFor.delivery(d.id, d.series)));
+    await remove(this.fanOutQueue, fanOutEventIds.map(jobIdFor.fanOut));
+    return removed;
+  }
+
   private deliveryJob(r: DeliveryJobRequest) {
     const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId, ...(r.endpointId ? { endpointId: r.endpointId } : {}), ...(r.series ? { series: r.series } : {}) };
     return { name: JobName.DeliverWebhook, data, opts: this.deliveryJobOptions(r) };

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-const KEY_PREFIX = 'whk_';
+export const TENANT_KEY_PREFIX = 'whk_';
+export const SERVICE_KEY_PREFIX = 'hrs_';
 const VISIBLE_CHARS = 8;
 
 export interface GeneratedApiKey {
@@ -9,11 +10,12 @@ export interface GeneratedApiKey {
   hash: string;
 }
 
-/** A tenant API key: `whk_` + 32 random bytes (base64url). Only its SHA-256 is stored; keys are
- * random enough that a slow hash would add latency to every request and no security. */
-export function generateApiKey(): GeneratedApiKey {
-  const key = KEY_PREFIX + randomBytes(32).toString('base64url');
-  return { key, prefix: key.slice(0, KEY_PREFIX.length + VISIBLE_CHARS), hash: hashApiKey(key) };
+/** A bearer key: `whk_` (a tenant's) or `hrs_` (a service key) + 32 random bytes (base64url). Only
+ * its SHA-256 is stored; keys are random enough that a slow hash would add latency to every request
+ * and no security. */
+export function generateApiKey(kind: typeof TENANT_KEY_PREFIX | typeof SERVICE_KEY_PREFIX = TENANT_KEY_PREFIX): GeneratedApiKey {
+  const key = kind + randomBytes(32).toString('base64url');
+  return { key, prefix: key.slice(0, kind.length + VISIBLE_CHARS), hash: hashApiKey(key) };
 }
 
 export function hashApiKey(key: string): string {

@@ -1,5 +1,5 @@
 import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOGGER, TooManyRequestsError, type Logger } from '#libs/common';
 import { toErrorBody } from './error-body.js';
 
@@ -10,7 +10,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(err: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = toErrorBody(err);
+    const body = toErrorBody(err, host.switchToHttp().getRequest<FastifyRequest>().routeOptions?.bodyLimit);
     if (body.statusCode >= 500) this.logger.error({ err }, 'request failed');
     if (body.statusCode === 503) void reply.header('retry-after', '5');
     if (err instanceof TooManyRequestsError) void reply.header('retry-after', String(err.retryAfterSeconds));

@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { DomainError } from '#libs/common';
-import { isDatabaseUnavailable } from '#libs/database';
+import { isDatabaseUnavailable, isForeignKeyViolation } from '#libs/database';
 
 export interface ErrorBody {
   statusCode: number;
@@ -10,19 +10,22 @@ export interface ErrorBody {
   details?: unknown;
 }
 
-/** One error shape for every failure, whichever layer raised it (domain, Nest, Fastify). */
-export function toErrorBody(err: unknown): ErrorBody {
+/** One error shape for every failure, whichever layer raised it (domain, Nest, Fastify).
+ * `bodyLimit`: the request's route limit, to name in a body-too-large message. */
+export function toErrorBody(err: unknown, bodyLimit = 256 * 1024): ErrorBody {
   if (err instanceof DomainError) return body(err.status, err.message, err.details);
   // Errors Fastify raises before a route runs (bad JSON, body too large, wrong content type);
   // Nest wraps them in an HttpException whose cause is the Fastify error.
   const fastify = fastifyClientError(err) ?? (err instanceof HttpException ? fastifyClientError(err.cause) : undefined);
-  if (fastify) return body(fastify.statusCode, fastifyMessage(fastify.code, fastify.message));
+  if (fastify) return body(fastify.statusCode, fastifyMessage(fastify.code, fastify.message, bodyLimit));
   if (err instanceof HttpException) {
     const res = err.getResponse();
     const message = typeof res === 'string' ? res : Array.isArray((res as { message?: unknown }).message) ? ((res as { message: string[] }).message).join('; ') : String((res as { message?: unknown }).message ?? err.message);
     return body(err.getStatus(), message);
   }
   if (isDatabaseUnavailable(err)) return body(503, 'the database is unavailable, retry later');
+  // A row this request refers to went away while it ran: its tenant was deleted.
+  if (isForeignKeyViolation(err)) return body(404, 'tenant not found');
   return body(500, 'internal error');
 }
 
@@ -38,10 +41,10 @@ function body(statusCode: number, message: string, details?: unknown): ErrorBody
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, ...(details !== undefined ? { details } : {}) };
 }
 
-function fastifyMessage(code: string, message: string): string {
+function fastifyMessage(code: string, message: string, bodyLimit: number): string {
   switch (code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'request body is larger than 256 KiB';
+      return `request body is larger than ${bodyLimit >= 1024 * 1024 ? `${bodyLimit / 1024 / 1024} MiB` : `${bodyLimit / 1024} KiB`}`;
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'content-type must be application/json';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

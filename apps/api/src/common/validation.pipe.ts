@@ -1,5 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { getMetadataStorage } from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage, validate, type ValidatorOptions } from 'class-validator';
 import { closestName, ValidationFailedError } from '#libs/common';
 
 interface FieldProblem {
@@ -72,35 +73,49 @@ function illFormedAt(value: unknown, path: string, depth = 0): string | null {
  * cannot be stored or signed faithfully, so it is a 400 wherever it appears, event data included. */
 class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-      throw new ValidationFailedError('request body must be a JSON object');
-    }
+    if (metadata.type === 'body' && !isJsonObject(value)) throw new ValidationFailedError('request body must be a JSON object');
     if (metadata.type === 'body' || metadata.type === 'query') {
-      const at = illFormedAt(value, '');
+      // A body whose items stand alone (a batch) has them checked one by one by its handler.
+      const itemsField = (metadata.metatype as { itemsField?: string } | undefined)?.itemsField;
+      const at = illFormedAt(itemsField && isJsonObject(value) ? { ...value, [itemsField]: undefined } : value, '');
       if (at) throw new ValidationFailedError(`${at} contains text that is not valid Unicode (a lone surrogate)`);
     }
     try {
       return await super.transform(value, metadata);
     } catch (err) {
       if (!(err instanceof FieldErrors)) throw err;
-      const { fields, unknown } = describe(err.errors, metadata.type === 'query' ? 'query parameter' : 'property');
-      const details = [...fields, ...unknown];
-      const message = details.length > 0 ? details.map((d) => d.problems.join('; ')).join('; ') : 'request body must be a JSON object';
-      throw new ValidationFailedError(message, details);
+      throw toValidationError(err.errors, metadata.type === 'query' ? 'query parameter' : 'property');
     }
   }
 }
 
-/** Whitelisting validation: unknown fields, wrong types and missing fields are a 400 that names them.
- * The errors keep their target and value for `describe` (which DTO, whether the field was sent);
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function toValidationError(errors: ValidationError[], noun: string): ValidationFailedError {
+  const { fields, unknown } = describe(errors, noun);
+  const details = [...fields, ...unknown];
+  const message = details.length > 0 ? details.map((d) => d.problems.join('; ')).join('; ') : 'request body must be a JSON object';
+  return new ValidationFailedError(message, details);
+}
+
+/** The errors keep their target and value for `describe` (which DTO, whether the field was sent);
  * neither reaches the response. */
+const VALIDATOR_OPTIONS: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, validationError: { target: true, value: true } };
+
+/** Whitelisting validation: unknown fields, wrong types and missing fields are a 400 that names them. */
 export function createValidationPipe(): ValidationPipe {
-  return new RequestValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    forbidUnknownValues: true,
-    validationError: { target: true, value: true },
-    exceptionFactory: (errors) => new FieldErrors(errors),
-  });
+  return new RequestValidationPipe({ ...VALIDATOR_OPTIONS, transform: true, exceptionFactory: (errors) => new FieldErrors(errors) });
+}
+
+/** One item of a batch, held to exactly the rules the pipe applies to a whole body of that DTO:
+ * the instance, or the 400 it would have been. */
+export async function validateItem<T extends object>(cls: new () => T, item: unknown): Promise<T | ValidationFailedError> {
+  if (!isJsonObject(item)) return new ValidationFailedError('each item must be a JSON object');
+  const at = illFormedAt(item, '');
+  if (at) return new ValidationFailedError(`${at} contains text that is not valid Unicode (a lone surrogate)`);
+  const instance = plainToInstance(cls, item);
+  const errors = await validate(instance, VALIDATOR_OPTIONS);
+  return errors.length > 0 ? toValidationError(errors, 'property') : instance;
 }

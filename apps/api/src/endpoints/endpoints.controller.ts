@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EndpointStatsService } from '#libs/endpoint-stats';
 import { EndpointService } from '#libs/endpoints';
 import { RecoveryService } from '#libs/redelivery';
-import { TenantAuthGuard, TenantId } from '../common/auth.js';
+import { RequireScope, TenantId, TenantRoutes } from '../common/auth.js';
 import { IdParamPipe } from '../common/id-param.pipe.js';
 import { cursorToId, PageQueryDto } from '../common/pagination.js';
 import { toPage } from '#libs/common';
@@ -18,8 +18,7 @@ import { EndpointStatsQuery, EndpointStatsResponse } from './dto/endpoint-stats.
 const endpointId = new IdParamPipe('endpoint');
 
 @ApiTags('endpoints')
-@ApiBearerAuth()
-@UseGuards(TenantAuthGuard)
+@TenantRoutes()
 @Controller('v1/endpoints')
 export class EndpointsController {
   constructor(
@@ -28,12 +27,14 @@ export class EndpointsController {
     private readonly stats: EndpointStatsService,
   ) {}
 
+  @RequireScope('endpoints:write')
   @Post()
   @ApiCreatedResponse({ type: CreatedEndpointResponse })
   create(@TenantId() tenantId: string, @Body() dto: CreateEndpointDto) {
     return this.endpoints.create(tenantId, dto);
   }
 
+  @RequireScope('endpoints:read')
   @Get()
   @ApiOkResponse({ type: EndpointPage })
   async list(@TenantId() tenantId: string, @Query() q: PageQueryDto) {
@@ -42,24 +43,28 @@ export class EndpointsController {
     return toPage(rows, limit, (e) => e);
   }
 
+  @RequireScope('endpoints:read')
   @Get(':id')
   @ApiOkResponse({ type: EndpointResponse })
   get(@TenantId() tenantId: string, @Param('id', endpointId) id: string) {
     return this.endpoints.get(tenantId, id);
   }
 
+  @RequireScope('endpoints:read')
   @Get(':id/stats')
   @ApiOkResponse({ type: EndpointStatsResponse })
   getStats(@TenantId() tenantId: string, @Param('id', endpointId) id: string, @Query() q: EndpointStatsQuery) {
     return this.stats.stats(tenantId, id, q.window ?? '24h');
   }
 
+  @RequireScope('endpoints:write')
   @Patch(':id')
   @ApiOkResponse({ type: EndpointResponse })
   update(@TenantId() tenantId: string, @Param('id', endpointId) id: string, @Body() dto: UpdateEndpointDto) {
     return this.endpoints.update(tenantId, id, dto);
   }
 
+  @RequireScope('endpoints:write')
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @ApiOkResponse({ type: RotatedSecretResponse })
@@ -67,6 +72,7 @@ export class EndpointsController {
     return this.endpoints.rotateSecret(tenantId, id, dto.gracePeriodSeconds);
   }
 
+  @RequireScope('endpoints:write')
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
@@ -74,6 +80,7 @@ export class EndpointsController {
     await this.endpoints.delete(tenantId, id);
   }
 
+  @RequireScope('deliveries:write')
   @Post(':id/recover')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: RecoveryResponse, description: 'a recovery job sends the matching events not yet delivered again, oldest first; follow it at GET /v1/recoveries/{id}' })
@@ -82,6 +89,7 @@ export class EndpointsController {
     return this.recoveries.start(tenantId, id, new Date(dto.since), dto.until === undefined ? undefined : new Date(dto.until));
   }
 
+  @RequireScope('deliveries:read')
   @Get(':id/recoveries')
   @ApiOkResponse({ type: RecoveryPage })
   async listRecoveries(@TenantId() tenantId: string, @Param('id', endpointId) id: string, @Query() q: PageQueryDto) {

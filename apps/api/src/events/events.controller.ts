@@ -1,20 +1,21 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { NotFoundError, ValidationFailedError } from '#libs/common';
 import { EventLogRepository, EventService } from '#libs/events';
 import { RedeliveryService } from '#libs/redelivery';
-import { TenantAuthGuard, TenantId } from '../common/auth.js';
+import { RequireScope, TenantId, TenantRoutes } from '../common/auth.js';
 import { IdParamPipe } from '../common/id-param.pipe.js';
 import { cursorToId, toTimeRange } from '../common/pagination.js';
-import { DispatchEventDto, EventAcceptedResponse } from './dto/dispatch-event.dto.js';
+import { BatchDispatchResponse, BatchItemResult, DispatchBatchDto, DispatchEventDto, EventAcceptedResponse } from './dto/dispatch-event.dto.js';
 import { EventPage, EventWithDeliveriesResponse } from './dto/event.response.js';
 import { ListEventsQuery } from './dto/list-events.query.js';
 import { ReplayEventDto, ReplayResponse } from './dto/replay-event.dto.js';
+import { toErrorBody } from '../common/error-body.js';
+import { validateItem } from '../common/validation.pipe.js';
 
 @ApiTags('events')
-@ApiBearerAuth()
-@UseGuards(TenantAuthGuard)
+@TenantRoutes()
 @Controller('v1/events')
 export class EventsController {
   constructor(
@@ -23,6 +24,7 @@ export class EventsController {
     private readonly log: EventLogRepository,
   ) {}
 
+  @RequireScope('events:write')
   @Post()
   @HttpCode(202)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
@@ -44,6 +46,26 @@ export class EventsController {
     return { id: event.id, type: event.type, createdAt: event.createdAt };
   }
 
+  /** Up to 1,000 events in one request and one statement; each item stands alone. */
+  @Post('batch')
+  @RequireScope('events:write')
+  @HttpCode(200)
+  @ApiOkResponse({ type: BatchDispatchResponse, description: 'one result per item, in order' })
+  async dispatchBatch(@TenantId() tenantId: string, @Body() dto: DispatchBatchDto, @Headers('idempotency-key') headerKey: string | undefined): Promise<BatchDispatchResponse> {
+    if (headerKey !== undefined) throw new ValidationFailedError('the Idempotency-Key header does not apply to a batch: give each event its own idempotencyKey');
+    const items = await Promise.all(dto.events.map((e) => validateItem(DispatchEventDto, e)));
+    const valid = items.filter((i): i is DispatchEventDto => i instanceof DispatchEventDto);
+    const outcomes = await this.events.dispatchBatch(tenantId, valid.map((i) => ({ type: i.type, data: i.data, idempotencyKey: i.idempotencyKey })));
+    let k = 0;
+    const results = items.map((i): BatchItemResult => {
+      if (!(i instanceof DispatchEventDto)) return { status: i.status, error: toErrorBody(i) };
+      const o = outcomes[k++]!;
+      return 'ok' in o ? { status: 202, id: o.ok.event.id, type: o.ok.event.type, createdAt: o.ok.event.createdAt, replayed: o.ok.replayed } : { status: o.error.status, error: toErrorBody(o.error) };
+    });
+    return { results };
+  }
+
+  @RequireScope('deliveries:write')
   @Post(':id/replay')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: ReplayResponse, description: 'sent again to every active endpoint subscribed now; pending deliveries are left alone' })
@@ -51,12 +73,14 @@ export class EventsController {
     return { deliveries: await this.redelivery.replay(tenantId, id, dto.force ?? false) };
   }
 
+  @RequireScope('deliveries:read')
   @Get()
   @ApiOkResponse({ type: EventPage })
   list(@TenantId() tenantId: string, @Query() q: ListEventsQuery) {
     return this.log.list(tenantId, { type: q.type, ...toTimeRange(q), limit: q.limit ?? 50, beforeId: cursorToId(q.cursor) });
   }
 
+  @RequireScope('deliveries:read')
   @Get(':id')
   @ApiOkResponse({ type: EventWithDeliveriesResponse })
   async get(@TenantId() tenantId: string, @Param('id', new IdParamPipe('event')) id: string) {

@@ -1,7 +1,7 @@
-import { Controller, Delete, Get, Param, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RecoveryService } from '#libs/redelivery';
-import { TenantAuthGuard, TenantId } from '../common/auth.js';
+import { RequireScope, TenantId, TenantRoutes } from '../common/auth.js';
 import { IdParamPipe } from '../common/id-param.pipe.js';
 import { RecoveryResponse } from './dto/recovery.response.js';
 
@@ -9,12 +9,12 @@ const recoveryId = new IdParamPipe('recovery');
 
 /** Recoveries started with POST /v1/endpoints/:id/recover. */
 @ApiTags('recoveries')
-@ApiBearerAuth()
-@UseGuards(TenantAuthGuard)
+@TenantRoutes()
 @Controller('v1/recoveries')
 export class RecoveriesController {
   constructor(private readonly recoveries: RecoveryService) {}
 
+  @RequireScope('deliveries:read')
   @Get(':id')
   @ApiOkResponse({ type: RecoveryResponse })
   get(@TenantId() tenantId: string, @Param('id', recoveryId) id: string) {
@@ -22,6 +22,7 @@ export class RecoveriesController {
   }
 
   /** 200 with the cancelled recovery (again, if it was cancelled already); 409 once it has finished. */
+  @RequireScope('deliveries:write')
   @Delete(':id')
   @ApiOkResponse({ type: RecoveryResponse, description: 'cancelled: no further page is sent; deliveries already pending go on' })
   cancel(@TenantId() tenantId: string, @Param('id', recoveryId) id: string) {

@@ -1,23 +1,24 @@
-import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { TenantService } from '#libs/tenants';
-import { TenantAuthGuard, TenantId } from '../common/auth.js';
+import { RequireScope, TenantId, TenantRoutes } from '../common/auth.js';
 import { SettingsResponse, UpdateSettingsDto } from './dto/settings.dto.js';
 
 /** The tenant's own settings (alert emails). */
 @ApiTags('settings')
-@ApiBearerAuth()
-@UseGuards(TenantAuthGuard)
+@TenantRoutes()
 @Controller('v1/settings')
 export class SettingsController {
   constructor(private readonly tenants: TenantService) {}
 
+  @RequireScope('tenants:read')
   @Get()
   @ApiOkResponse({ type: SettingsResponse })
   get(@TenantId() tenantId: string) {
     return this.tenants.getSettings(tenantId);
   }
 
+  @RequireScope('tenants:write')
   @Patch()
   @ApiOkResponse({ type: SettingsResponse })
   update(@TenantId() tenantId: string, @Body() dto: UpdateSettingsDto) {

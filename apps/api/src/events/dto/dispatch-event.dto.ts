@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { EVENT_TYPE_RE } from '#libs/endpoints';
 import { NoControlChars } from '../../common/text-rules.js';
 
@@ -26,4 +26,38 @@ export class EventAcceptedResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() type!: string;
   @ApiProperty() createdAt!: Date;
+}
+
+export const MAX_BATCH_EVENTS = 1000;
+
+export class DispatchBatchDto {
+  /** Each item is validated on its own by the handler (see validateItem), so one bad item refuses only itself. */
+  static readonly itemsField = 'events';
+
+  @ApiProperty({ type: [DispatchEventDto], minItems: 1, maxItems: MAX_BATCH_EVENTS, description: 'events as POST /v1/events takes them (idempotencyKey in each item); the body may be up to 5 MiB' })
+  @IsArray({ message: `events must be an array of 1 to ${MAX_BATCH_EVENTS} events` })
+  @ArrayMinSize(1, { message: `events must hold 1 to ${MAX_BATCH_EVENTS} events` })
+  @ArrayMaxSize(MAX_BATCH_EVENTS, { message: `events must hold 1 to ${MAX_BATCH_EVENTS} events` })
+  events!: unknown[];
+}
+
+export class BatchItemError {
+  @ApiProperty({ example: 400 }) statusCode!: number;
+  @ApiProperty({ example: 'Bad Request' }) error!: string;
+  @ApiProperty({ example: 'type must be dot-separated names of letters, digits, _ or - (e.g. order.completed)' }) message!: string;
+  @ApiPropertyOptional() details?: unknown;
+}
+
+/** One per item, in order: `status` 202 with the event, or the item's 4xx with the standard error body. */
+export class BatchItemResult {
+  @ApiProperty({ enum: [202, 400, 409], description: '202: accepted (or replayed); 400: invalid item; 409: idempotency key used for a different event' }) status!: number;
+  @ApiPropertyOptional({ format: 'uuid' }) id?: string;
+  @ApiPropertyOptional() type?: string;
+  @ApiPropertyOptional() createdAt?: Date;
+  @ApiPropertyOptional({ description: 'true when the idempotency key had already stored this event (earlier, or earlier in this batch)' }) replayed?: boolean;
+  @ApiPropertyOptional({ type: BatchItemError }) error?: BatchItemError;
+}
+
+export class BatchDispatchResponse {
+  @ApiProperty({ type: [BatchItemResult] }) results!: BatchItemResult[];
 }
