@@ -63,7 +63,9 @@ const reconnectOnReadOnly = (err: Error) => (err.message.startsWith('READONLY') 
  * and pub/sub connection of the platform comes from here, with its role's policy, against the
  * configured topology. Its errors are the caller's results rather than unhandled events. */
 export function createRedisClient(topology: RedisTopology, role: RedisRole): RedisClient {
-  const { lazyConnect, enableOfflineQueue, ...perConnection } = defined(ROLE_POLICY[role]);
+  const { lazyConnect, enableOfflineQueue, ...policy } = defined(ROLE_POLICY[role]);
+  // CLIENT LIST names each connection after its role (BullMQ renames its blocking duplicates).
+  const perConnection = { ...policy, connectionName: `hookrelay:${role}` };
   let client: RedisClient;
   switch (topology.kind) {
     case 'single':
