@@ -65,11 +65,11 @@ describe('two APIs and two workers on one database and prefix', () => {
       RETRY_SCHEDULE: '0.5,1,2',
     };
     const apiPorts = [await freePort(), await freePort()];
-    const started = [
+    const workerPorts = [await freePort(), await freePort()];
+    const all = [
       ...apiPorts.map((port, i) => startPlatformProcess('api', { ...env, PORT: String(port), LOG_LEVEL: 'info' }, `api${i + 1}`)),
-      ...[1, 2].map(async (i) => startPlatformProcess('worker', { ...env, WORKER_PORT: String(await freePort()), LOG_LEVEL: 'debug' }, `worker${i}`)),
+      ...workerPorts.map((port, i) => startPlatformProcess('worker', { ...env, WORKER_PORT: String(port), LOG_LEVEL: 'debug' }, `worker${i + 1}`)),
     ];
-    const all = await Promise.all(started);
     procs.push(...all);
     await Promise.all(all.map((p) => logged(p, p.name.startsWith('api') ? 'api listening' : 'workers started', 60_000)));
     apis = apiPorts.map((port) => new ApiClient(`http://127.0.0.1:${port}`, TEST_ADMIN_KEY));
