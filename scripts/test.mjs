@@ -67,13 +67,16 @@ async function cleanup() {
   }
   await c.end();
   const r = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  let cursor = '0';
   let removed = 0;
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${runId}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) removed += await r.unlink(...keys);
-  } while (cursor !== '0');
+  // Keys start with the hash-tagged prefix `{<prefix>}:` (older ones with `<prefix>:`).
+  for (const pattern of [`${runId}*`, `{${runId}*`]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) removed += await r.unlink(...keys);
+    } while (cursor !== '0');
+  }
   r.disconnect();
   return { databases: rows.length, redisKeys: removed };
 }

@@ -1,87 +1,35 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import net, { type AddressInfo, type Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { ApiClient } from '../support/http-client.js';
+import { killAll, logged, startPlatformProcess, type PlatformProcess } from '../support/platform-processes.js';
+import { freePort } from '../support/private-services.js';
 import { TestReceiver } from '../support/receiver.js';
 import { createTestDatabase, deleteRedisPrefix, redisUrl, TEST_SECRETS_KEY, uniqueName, waitUntil, type TestDatabase } from '../support/test-env.js';
 
 const ADMIN_KEY = 'e2e-admin-key-0123456789abcdef';
 const SECRETS_KEY = TEST_SECRETS_KEY;
 
-interface Proc {
-  child: ChildProcess;
-  stdout: string;
-  stderr: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts a built entry point (dist/) as its own process, with only the given environment. */
-function start(entry: 'api' | 'worker', env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [`dist/apps/${entry}/src/main.js`], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const proc: Proc = {
-    child,
-    stdout: '',
-    stderr: '',
-    exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
-  };
-  child.stdout!.on('data', (c: Buffer) => (proc.stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (proc.stderr += c.toString()));
-  return proc;
-}
-
-/** Resolves when the process logs a line with this message (pino JSON), or fails if it exits first. */
-function logged(proc: Proc, msg: string, timeoutMs = 30_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const has = () => proc.stdout.split('\n').some((l) => l.includes(`"msg":"${msg}"`));
-    const timer = setTimeout(() => done(new Error(`no "${msg}" within ${timeoutMs} ms; stdout: ${proc.stdout.slice(-2000)} stderr: ${proc.stderr}`)), timeoutMs);
-    const onData = () => has() && done();
-    const onExit = () => done(new Error(`exited before "${msg}"; stdout: ${proc.stdout.slice(-2000)} stderr: ${proc.stderr}`));
-    const done = (err?: Error) => {
-      clearTimeout(timer);
-      proc.child.stdout!.off('data', onData);
-      proc.child.off('exit', onExit);
-      if (err) reject(err);
-      else resolve();
-    };
-    proc.child.stdout!.on('data', onData);
-    proc.child.once('exit', onExit);
-    onData();
-  });
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 describe('production processes: node dist/apps/*/main.js', () => {
   let db: TestDatabase;
   let receiver: TestReceiver;
   const prefix = uniqueName('e2e');
-  const procs: Proc[] = [];
+  const procs: PlatformProcess[] = [];
 
   before(async () => {
     db = await createTestDatabase();
     receiver = await TestReceiver.start();
   });
   after(async () => {
-    for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
+    await killAll(procs);
     await receiver?.close();
     await deleteRedisPrefix(prefix);
     await db?.drop();
   });
 
-  function run(entry: 'api' | 'worker', env: Record<string, string>): Proc {
-    const p = start(entry, env);
+  function run(entry: 'api' | 'worker', env: Record<string, string>): PlatformProcess {
+    const p = startPlatformProcess(entry, env);
     procs.push(p);
     return p;
   }

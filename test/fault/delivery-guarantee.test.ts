@@ -1,12 +1,12 @@
-import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import { createApiApp } from '../../apps/api/src/create-api-app.js';
+import { EVENTS, ENDPOINTS, FaultBurst, QUIET_TIMEOUT_MS, scenario } from '../support/fault-burst.js';
 import { ApiClient } from '../support/http-client.js';
 import { PrivatePostgres, PrivateRedis } from '../support/private-services.js';
 import { TestReceiver } from '../support/receiver.js';
@@ -17,36 +17,9 @@ import { WorkerProcess } from '../support/worker-process.js';
 // with one fault per scenario, against a private Postgres and Redis (own data dirs and ports) and
 // the worker as a child process. After each, once the system is quiet: every accepted (event,
 // endpoint) pair was received at least once, each delivery has exactly one success in its attempt
-// log, and nothing was delivered for an event the API refused.
+// log, and nothing was delivered for an event the API refused (the accounting: support/fault-burst.ts).
 
-const EVENTS = Number(process.env.FAULT_EVENTS ?? 2000);
-const ENDPOINTS = Number(process.env.FAULT_ENDPOINTS ?? 2);
-/** Dispatch pace, so a fault lands while the burst is still being accepted. */
-const EVENTS_PER_SECOND = Number(process.env.FAULT_RATE ?? 250);
-const IN_FLIGHT = 24;
-const QUIET_TIMEOUT_MS = 240_000;
 const RETRY_SCHEDULE = '1,2,4,8,16,32';
-/** Runs only the scenarios whose name contains this (for working on one). */
-const ONLY = process.env.FAULT_SCENARIO ?? '';
-const scenario = (name: string) => ({ skip: ONLY !== '' && !name.includes(ONLY) });
-
-interface Figures {
-  scenario: string;
-  events: number;
-  accepted: number;
-  refused: number;
-  faults: string;
-  pairs: number;
-  lost: number;
-  duplicates: number;
-  seconds: number;
-}
-
-interface Burst {
-  accepted: Map<number, string>;
-  refused: Set<number>;
-  dispatched: number;
-}
 
 describe('fault injection: nothing accepted is lost', () => {
   let postgres: PrivatePostgres | undefined;
@@ -59,9 +32,7 @@ describe('fault injection: nothing accepted is lost', () => {
   let apiUrl: string;
   let workerEnv: Record<string, string>;
   const logDir = mkdtempSync(join(tmpdir(), 'hookrelay-fault-'));
-  const figures: Figures[] = [];
-  /** Every answer the receiver gave, per path. */
-  const answered: Array<{ path: string; body: string; status: number }> = [];
+  const faults = new FaultBurst(() => ({ apiUrl, admin, db: db!, receiver: receiver! }));
 
   before(async () => {
     postgres = await PrivatePostgres.start();
@@ -97,10 +68,7 @@ describe('fault injection: nothing accepted is lost', () => {
     ];
     for (const step of steps) await step().catch((err: unknown) => console.error('fault suite cleanup:', err));
     rmSync(logDir, { recursive: true, force: true });
-    if (figures.length > 0) {
-      console.log(`\nfault injection: ${EVENTS} events x ${ENDPOINTS} endpoints per scenario`);
-      console.table(figures);
-    }
+    faults.printFigures('fault injection');
   });
 
   function startWorker(): Promise<WorkerProcess> {
@@ -112,126 +80,8 @@ describe('fault injection: nothing accepted is lost', () => {
     worker = await startWorker();
   }
 
-  /** A tenant with ENDPOINTS endpoints on paths of its own; `failing()` makes them answer 500. */
-  async function setUp(name: string, failing: () => boolean) {
-    const t = await admin.post('/v1/admin/tenants', { name });
-    assert.equal(t.status, 201, t.text);
-    const client = new ApiClient(apiUrl, t.body.apiKey);
-    const paths: string[] = [];
-    for (let i = 0; i < ENDPOINTS; i++) {
-      const path = `/${name}/ep${i}`;
-      receiver!.on(path, (req) => {
-        const status = failing() ? 500 : 200;
-        answered.push({ path: req.path, body: req.body, status });
-        return { status };
-      });
-      const ep = await client.post('/v1/endpoints', { url: receiver!.url(path), eventTypes: ['burst.*'] });
-      assert.equal(ep.status, 201, ep.text);
-      paths.push(path);
-    }
-    return { tenantId: t.body.id as string, client, paths };
-  }
-
-  /** Sends EVENTS events at EVENTS_PER_SECOND; 503s are recorded as refused (and not retried). */
-  async function burst(client: ApiClient, state: Burst): Promise<void> {
-    const start = Date.now();
-    let next = 0;
-    const sendOne = async (seq: number) => {
-      const wait = start + (seq * 1000) / EVENTS_PER_SECOND - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const res = await client.post('/v1/events', { type: 'burst.event', data: { seq } }, { headers: { 'idempotency-key': `seq-${seq}` } });
-      state.dispatched++;
-      if (res.status === 202) state.accepted.set(seq, res.body.id);
-      else if (res.status === 503) {
-        assert.equal(res.body?.statusCode, 503, `a 503 carries the JSON error body: ${res.text}`);
-        assert.equal(typeof res.body?.message, 'string');
-        state.refused.add(seq);
-      } else assert.fail(`dispatch ${seq} answered ${res.status}: ${res.text}`);
-    };
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (next < EVENTS) await sendOne(next++);
-      }),
-    );
-  }
-
-  /** 2xx answers the receiver gave on these paths. */
-  function successes(paths: string[]): Array<{ eventId: string; path: string; seq: number }> {
-    const set = new Set(paths);
-    return answered
-      .filter((r) => set.has(r.path) && r.status < 300)
-      .map((r) => {
-        const body = JSON.parse(r.body) as { id: string; data: { seq: number } };
-        return { eventId: body.id, path: r.path, seq: body.data.seq };
-      });
-  }
-
-  function waitForReceived(paths: string[], count: number): Promise<void> {
-    return waitUntil(() => successes(paths).length >= count, QUIET_TIMEOUT_MS, `${count} webhooks received`).then(() => undefined);
-  }
-
-  async function runScenario(t: TestContext, name: string, inject: (ctx: { paths: string[]; state: Burst; expectedPairs: () => number; failing: { on: boolean } }) => Promise<string>) {
-    const started = Date.now();
-    const failing = { on: false };
-    const { tenantId, client, paths } = await setUp(name, () => failing.on);
-    const state: Burst = { accepted: new Map(), refused: new Set(), dispatched: 0 };
-    const sending = burst(client, state);
-    const [faults] = await Promise.all([inject({ paths, state, expectedPairs: () => state.accepted.size * ENDPOINTS, failing }), sending]);
-
-    const expected = state.accepted.size * ENDPOINTS;
-    await waitUntil(
-      async () => {
-        const { rows } = await db!.query(
-          `SELECT (SELECT count(*)::int FROM events WHERE tenant_id = $1 AND fanned_out_at IS NULL) AS unfanned,
-                  (SELECT count(*)::int FROM deliveries WHERE tenant_id = $1) AS deliveries,
-                  (SELECT count(*)::int FROM deliveries WHERE tenant_id = $1 AND status = 'pending') AS pending`,
-          [tenantId],
-        ).catch(() => ({ rows: [] as Array<{ unfanned: number; deliveries: number; pending: number }> }));
-        const r = rows[0];
-        return r !== undefined && r.unfanned === 0 && r.pending === 0 && r.deliveries === expected;
-      },
-      QUIET_TIMEOUT_MS,
-      `${name}: every accepted event fanned out and every delivery finished`,
-    );
-
-    const got = successes(paths);
-    const pairs = new Map<string, number>();
-    for (const g of got) pairs.set(`${g.eventId} ${g.path}`, (pairs.get(`${g.eventId} ${g.path}`) ?? 0) + 1);
-    const acceptedIds = new Set(state.accepted.values());
-    let lost = 0;
-    for (const id of acceptedIds) for (const p of paths) if (!pairs.has(`${id} ${p}`)) lost++;
-    const duplicates = got.length - pairs.size;
-    const f: Figures = {
-      scenario: name,
-      events: EVENTS,
-      accepted: state.accepted.size,
-      refused: state.refused.size,
-      faults,
-      pairs: expected,
-      lost,
-      duplicates,
-      seconds: Math.round((Date.now() - started) / 1000),
-    };
-    figures.push(f);
-    t.diagnostic(JSON.stringify(f));
-
-    assert.equal(state.accepted.size + state.refused.size, EVENTS);
-    assert.equal(lost, 0, `${lost} accepted (event, endpoint) pairs were never received`);
-    const strangers = got.filter((g) => !acceptedIds.has(g.eventId) || state.refused.has(g.seq));
-    assert.equal(strangers.length, 0, 'nothing is delivered for an event that was not accepted');
-    const { rows: succeededOnce } = await db!.query(
-      `SELECT d.status::text AS status, count(a.id) FILTER (WHERE a.response_status BETWEEN 200 AND 299)::int AS successes, count(*)::int AS n
-       FROM deliveries d LEFT JOIN delivery_attempts a ON a.delivery_id = d.id
-       WHERE d.tenant_id = $1 GROUP BY d.id, d.status`,
-      [tenantId],
-    );
-    assert.equal(succeededOnce.length, expected);
-    assert.deepEqual(
-      succeededOnce.filter((r) => r.status !== 'succeeded' || r.successes !== 1),
-      [],
-      'every delivery succeeded, with exactly one success in its attempt log',
-    );
-  }
+  const waitForReceived = (paths: string[], count: number) => faults.waitForReceived(paths, count);
+  const runScenario = faults.run.bind(faults);
 
   it('1. the worker is SIGKILLed twice during the burst', scenario('1. the worker is SIGKILLed twice during the burst'), async (t) => {
     await runScenario(t, 'worker-sigkill', async ({ paths }) => {
@@ -287,7 +137,7 @@ describe('fault injection: nothing accepted is lost', () => {
       } finally {
         failing.on = false;
       }
-      const fivehundreds = answered.filter((r) => paths.includes(r.path) && r.status === 500).length;
+      const fivehundreds = faults.answered.filter((r) => paths.includes(r.path) && r.status === 500).length;
       return `3 s of 500s (${fivehundreds} answered)`;
     });
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TestPlatform, type Tenant } from '../support/platform.js';
 import { TestReceiver } from '../support/receiver.js';
-import { TEST_PLATFORM_ENV, waitUntil } from '../support/test-env.js';
+import { redisUrl, TEST_PLATFORM_ENV, waitUntil } from '../support/test-env.js';
 import { WorkerProcess } from '../support/worker-process.js';
 
 const EVENTS = Number(process.env.FAULT_RECOVERY_EVENTS ?? 1000);
@@ -31,7 +31,7 @@ describe('fault: a recovery survives a worker SIGKILL', () => {
     workerEnv = {
       ...TEST_PLATFORM_ENV,
       DATABASE_URL: c.databaseUrl,
-      REDIS_URL: c.redisUrl,
+      REDIS_URL: redisUrl,
       QUEUE_PREFIX: c.queuePrefix,
       RETRY_SCHEDULE: '0.2,0.4,0.8',
       RECONCILE_INTERVAL_MS: '1000',

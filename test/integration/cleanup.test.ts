@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { TestPlatform } from '../support/platform.js';
+import { redisKeyPrefix } from '#libs/queue';
 import { pgBase, redisUrl } from '../support/test-env.js';
 
 describe('test harness cleanup', () => {
@@ -21,13 +22,15 @@ describe('test harness cleanup', () => {
         const found: string[] = [];
         let cursor = '0';
         do {
-          const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+          const [next, batch] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000);
           found.push(...batch);
           cursor = next;
         } while (cursor !== '0');
         return found;
       };
-      assert.ok((await keys()).length > 0, 'the platform did use its Redis prefix');
+      const used = await keys();
+      assert.ok(used.length > 0, 'the platform did use its Redis prefix');
+      assert.deepEqual(used.filter((k) => !k.startsWith(`${redisKeyPrefix(prefix)}:`)), [], 'every key starts with the hash-tagged prefix');
       assert.equal((await pgAdmin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount, 1);
 
       await platform.stop();

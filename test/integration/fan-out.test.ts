@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
-import { jobIdFor, QueueName, redisOptionsFromUrl } from '#libs/queue';
+import { jobIdFor, QueueName } from '#libs/queue';
 import { TestPlatform, type Tenant } from '../support/platform.js';
 import { TestReceiver } from '../support/receiver.js';
-import { waitUntil } from '../support/test-env.js';
+import { queueOptions, waitUntil } from '../support/test-env.js';
 
 // Two paths to the same deliveries: an event with at most INLINE_FAN_OUT_MAX subscribers gets its
 // deliveries in the API's insert and its delivery jobs from the API; a larger one gets a fan-out job.
@@ -19,7 +19,7 @@ describe('fan-out: inline in the API for small fan-outs, a worker job for large 
     receiver = await TestReceiver.start();
     platform = await TestPlatform.start({ env: { INLINE_FAN_OUT_MAX: '2' }, worker: false });
     tenant = await platform.createTenant('fanout');
-    const opts = { prefix: platform.config.queuePrefix, connection: redisOptionsFromUrl(platform.config.redisUrl) };
+    const opts = queueOptions(platform.config);
     delivery = new Queue(QueueName.Delivery, opts);
     fanOut = new Queue(QueueName.FanOut, opts);
   });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { EnvDto } from '#libs/config';
 import { TestPlatform } from '../support/platform.js';
 
 // Every route the API serves, as OpenAPI writes it.
@@ -147,5 +149,14 @@ describe('health and API docs', () => {
       }
     }
     assert.equal(doc.paths['/v1/admin/tenants/{id}'].delete['x-hookrelay-scope'], 'tenants:write');
+  });
+
+  it('documents in the README Configuration table exactly the variables the config reads', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.split('\n## Configuration\n')[1]?.split('\n## ')[0] ?? '';
+    const documented = [...section.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((m) => m[1]!).sort();
+    // ADMIN_API_KEY and SECRETS_KEY have no default, so `new EnvDto()` has no key for them.
+    const read = [...new Set([...Object.keys(new EnvDto()), 'ADMIN_API_KEY', 'SECRETS_KEY'])].sort();
+    assert.deepEqual(documented, read);
   });
 });

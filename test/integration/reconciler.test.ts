@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
-import { jobIdFor, QueueName, redisOptionsFromUrl } from '#libs/queue';
+import { jobIdFor, QueueName } from '#libs/queue';
 import { ReconcilerService } from '#libs/reconcile';
 import { createApiApp } from '../../apps/api/src/create-api-app.js';
 import { ApiClient } from '../support/http-client.js';
 import { TestPlatform, type Tenant } from '../support/platform.js';
 import { TestReceiver } from '../support/receiver.js';
-import { deleteRedisPrefix, testConfig, waitUntil } from '../support/test-env.js';
+import { deleteRedisPrefix, queueOptions, testConfig, waitUntil } from '../support/test-env.js';
 
 // The reconciler puts back what Postgres says is owed and Redis lost. Each case removes the queued
 // work on purpose (only under this file's own BullMQ prefix) and checks the webhook still arrives.
@@ -59,7 +59,7 @@ describe('reconciler: Postgres is the truth, Redis only schedules', () => {
     const [first] = await receiver.waitFor(1, '/wiped-retry');
     await waitUntil(async () => (await deliveryRow(ev.body.id)).attempt_count === 1, 10_000, 'the first attempt recorded');
     const d = await deliveryRow(ev.body.id);
-    const queue = new Queue(QueueName.Delivery, { prefix: platform.config.queuePrefix, connection: redisOptionsFromUrl(platform.config.redisUrl) });
+    const queue = new Queue(QueueName.Delivery, queueOptions(platform.config));
     try {
       await waitUntil(async () => (await queue.getJobState(jobIdFor.delivery(d.id))) === 'delayed', 5_000, 'the retry to be delayed in Redis');
       await deleteRedisPrefix(platform.config.queuePrefix);
@@ -132,7 +132,7 @@ describe('reconciler: Postgres is the truth, Redis only schedules', () => {
        VALUES (uuid_generate_v7(), $1, $2, $3, 'fanning.event', now() - interval '10 seconds', now() - interval '10 seconds', now() - interval '10 seconds') RETURNING id`,
       [tenant.id, ev.id, endpointId],
     );
-    const opts = { prefix: platform.config.queuePrefix, connection: redisOptionsFromUrl(platform.config.redisUrl) };
+    const opts = queueOptions(platform.config);
     const fanOut = new Queue(QueueName.FanOut, opts);
     const delivery = new Queue(QueueName.Delivery, opts);
     try {

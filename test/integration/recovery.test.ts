@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
-import { jobIdFor, QueueName, redisOptionsFromUrl } from '#libs/queue';
+import { jobIdFor, QueueName } from '#libs/queue';
 import { assertErrorBody } from '../support/assertions.js';
 import { TestPlatform, type Tenant } from '../support/platform.js';
 import { TestReceiver } from '../support/receiver.js';
-import { waitUntil } from '../support/test-env.js';
+import { queueOptions, waitUntil } from '../support/test-env.js';
 
 const PAGE = 5;
 
@@ -21,7 +21,7 @@ describe('recovering an endpoint', () => {
     receiver = await TestReceiver.start();
     platform = await TestPlatform.start({ env: { RECOVERY_PAGE_SIZE: String(PAGE) } });
     tenant = await platform.createTenant('recoverer');
-    recoveryQueue = new Queue(QueueName.Recovery, { prefix: platform.config.queuePrefix, connection: redisOptionsFromUrl(platform.config.redisUrl) });
+    recoveryQueue = new Queue(QueueName.Recovery, queueOptions(platform.config));
   });
   after(async () => {
     await recoveryQueue?.close();

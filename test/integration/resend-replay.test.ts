@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
-import { jobIdFor, QueueName, redisOptionsFromUrl } from '#libs/queue';
+import { jobIdFor, QueueName } from '#libs/queue';
 import { assertErrorBody } from '../support/assertions.js';
 import { TestPlatform, type Tenant } from '../support/platform.js';
 import { TestReceiver } from '../support/receiver.js';
-import { waitUntil } from '../support/test-env.js';
+import { queueOptions, waitUntil } from '../support/test-env.js';
 
 // Resend (one delivery) and replay (one event to its endpoints), against a real receiver.
 describe('sending again: resend and replay', () => {
@@ -19,7 +19,7 @@ describe('sending again: resend and replay', () => {
     // The last wait is long: a series that did not start the schedule over would show it.
     platform = await TestPlatform.start({ env: { RETRY_SCHEDULE: '0.1,0.1,2.5' } });
     tenant = await platform.createTenant('resender');
-    deliveryQueue = new Queue(QueueName.Delivery, { prefix: platform.config.queuePrefix, connection: redisOptionsFromUrl(platform.config.redisUrl) });
+    deliveryQueue = new Queue(QueueName.Delivery, queueOptions(platform.config));
   });
   after(async () => {
     await deliveryQueue?.close();

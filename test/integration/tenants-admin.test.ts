@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
-import { QueueName, redisOptionsFromUrl } from '#libs/queue';
+import { QueueName } from '#libs/queue';
 import { uuidv7 } from '#libs/common';
 import { usePlatform } from '../support/fixture.js';
-import { waitUntil } from '../support/test-env.js';
+import { queueOptions, waitUntil } from '../support/test-env.js';
 
 describe('tenants by external id, and deleting a tenant', () => {
   const f = usePlatform({ env: { RETRY_SCHEDULE: '0.2,0.2,0.2' } });
   let delivery: Queue;
 
   before(() => {
-    delivery = new Queue(QueueName.Delivery, { prefix: f.platform.config.queuePrefix, connection: redisOptionsFromUrl(f.platform.config.redisUrl) });
+    delivery = new Queue(QueueName.Delivery, queueOptions(f.platform.config));
   });
   after(async () => {
     await delivery?.close();

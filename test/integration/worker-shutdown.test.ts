@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TestPlatform } from '../support/platform.js';
-import { TEST_PLATFORM_ENV, waitUntil } from '../support/test-env.js';
+import { redisUrl, TEST_PLATFORM_ENV, waitUntil } from '../support/test-env.js';
 import { WorkerProcess } from '../support/worker-process.js';
 
 describe('worker shutdown on SIGTERM', () => {
@@ -45,7 +45,7 @@ describe('worker shutdown on SIGTERM', () => {
     const cfg = platform.config;
     const logFile = join(logDir, 'worker.log');
     const worker = await WorkerProcess.start(
-      { DATABASE_URL: cfg.databaseUrl, REDIS_URL: cfg.redisUrl, QUEUE_PREFIX: cfg.queuePrefix, ...TEST_PLATFORM_ENV, LOG_LEVEL: 'info' },
+      { DATABASE_URL: cfg.databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: cfg.queuePrefix, ...TEST_PLATFORM_ENV, LOG_LEVEL: 'info' },
       logFile,
     );
     try {

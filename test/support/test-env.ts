@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { loadConfig, type AppConfig } from '#libs/config';
+import { redisKeyPrefix, redisOptionsFromUrl } from '#libs/queue';
 
 /** Set by scripts/test.mjs; every database and Redis key a run makes starts with the run id. */
 export const runId = process.env.TEST_RUN_ID ?? '';
@@ -52,21 +53,29 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** Removes every Redis key under a BullMQ prefix. */
+/** Removes every Redis key a platform with this QUEUE_PREFIX wrote (`{prefix}:...`), and any left
+ * under the untagged `prefix:...` of earlier versions. */
 export async function deleteRedisPrefix(prefix: string, url = redisUrl): Promise<number> {
   const r = new Redis(url, { maxRetriesPerRequest: 1 });
-  let cursor = '0';
   let removed = 0;
   try {
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) removed += await r.unlink(...keys);
-    } while (cursor !== '0');
+    for (const pattern of [`${redisKeyPrefix(prefix)}:*`, `${prefix}:*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await r.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) removed += await r.unlink(...keys);
+      } while (cursor !== '0');
+    }
   } finally {
     r.disconnect();
   }
   return removed;
+}
+
+/** Options for a BullMQ Queue a test opens beside a platform on the shared Redis: its key prefix. */
+export function queueOptions(config: AppConfig): { prefix: string; connection: ReturnType<typeof redisOptionsFromUrl> } {
+  return { prefix: redisKeyPrefix(config.queuePrefix), connection: redisOptionsFromUrl(redisUrl) };
 }
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';

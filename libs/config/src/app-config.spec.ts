@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from './app-config.js';
+import { describeRedisTopology } from './redis-topology.js';
 
 const ADMIN = { ADMIN_API_KEY: 'an-admin-key-of-16+', SECRETS_KEY: `k1:${Buffer.alloc(32, 1).toString('base64')}` };
 
@@ -19,7 +20,7 @@ describe('loadConfig', () => {
     const c = loadConfig(ADMIN);
     assert.equal(c.databaseUrl, 'postgresql://postgres@127.0.0.1:5432/webhooks');
     assert.equal(c.databasePoolSize, 10);
-    assert.equal(c.redisUrl, 'redis://127.0.0.1:6379');
+    assert.deepEqual(c.redis, { kind: 'single', url: 'redis://127.0.0.1:6379' });
     assert.equal(c.adminApiKey, ADMIN.ADMIN_API_KEY);
     assert.equal(c.host, '0.0.0.0', 'every interface: what a container needs');
     assert.equal(c.port, 3000);
@@ -55,7 +56,7 @@ describe('loadConfig', () => {
     });
     assert.equal(c.databaseUrl, 'postgres://u:p@db:5433/x');
     assert.equal(c.databasePoolSize, 3);
-    assert.equal(c.redisUrl, 'rediss://cache:6380');
+    assert.deepEqual(c.redis, { kind: 'single', url: 'rediss://cache:6380' });
     assert.equal(c.port, 0);
     assert.equal(c.workerPort, 65535);
     assert.equal(c.allowInsecureUrls, true);
@@ -100,6 +101,33 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ ...ADMIN, ENDPOINT_STATS_FLUSH_MS: '60000' }).endpointStatsFlushMs, 60_000);
   });
 
+  it('reads a Redis Cluster or Sentinel instead of REDIS_URL', () => {
+    const cluster = loadConfig({ ...ADMIN, REDIS_URL: 'redis://ignored:1', REDIS_CLUSTER_NODES: ' redis-1:7000, 10.0.0.2:7001 ,[::1]:7002', REDIS_PASSWORD: 'p@ss' });
+    assert.deepEqual(cluster.redis, {
+      kind: 'cluster',
+      nodes: [
+        { host: 'redis-1', port: 7000 },
+        { host: '10.0.0.2', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+      password: 'p@ss',
+    });
+    const sentinel = loadConfig({ ...ADMIN, REDIS_SENTINELS: 's1:26379,s2:26379,s3:26379', REDIS_SENTINEL_NAME: 'mymaster', REDIS_SENTINEL_PASSWORD: 'sp' });
+    assert.deepEqual(sentinel.redis, {
+      kind: 'sentinel',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26379 },
+        { host: 's3', port: 26379 },
+      ],
+      masterName: 'mymaster',
+      sentinelPassword: 'sp',
+    });
+    assert.equal(describeRedisTopology(cluster.redis), 'Redis Cluster via redis-1:7000,10.0.0.2:7001,[::1]:7002');
+    assert.equal(describeRedisTopology(sentinel.redis), 'master "mymaster" via Sentinel s1:26379,s2:26379,s3:26379');
+    assert.equal(describeRedisTopology(loadConfig({ ...ADMIN, REDIS_URL: 'redis://:secret@cache:6380/2' }).redis), 'cache:6380', 'no password in the description');
+  });
+
   it('ignores variables it does not know', () => {
     assert.equal(loadConfig({ ...ADMIN, HOME: '/root', SOMETHING_ELSE: 'x' }).port, 3000);
   });
@@ -119,6 +147,15 @@ describe('loadConfig', () => {
     [{ DATABASE_POOL_SIZE: 'ten' }, /DATABASE_POOL_SIZE must be a whole number/],
     [{ DATABASE_POOL_SIZE: '0' }, /DATABASE_POOL_SIZE/],
     [{ REDIS_URL: 'http://cache' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ REDIS_CLUSTER_NODES: 'a:1', REDIS_SENTINELS: 'b:2', REDIS_SENTINEL_NAME: 'm' }, /REDIS_CLUSTER_NODES and REDIS_SENTINELS are both set/],
+    [{ REDIS_CLUSTER_NODES: 'redis-1' }, /REDIS_CLUSTER_NODES: "redis-1" is not host:port/],
+    [{ REDIS_CLUSTER_NODES: 'redis-1:70000' }, /REDIS_CLUSTER_NODES: "redis-1:70000" is not host:port/],
+    [{ REDIS_CLUSTER_NODES: ' , ' }, /REDIS_CLUSTER_NODES must list at least one host:port/],
+    [{ REDIS_SENTINELS: 's1:26379' }, /REDIS_SENTINEL_NAME is required with REDIS_SENTINELS/],
+    [{ REDIS_SENTINELS: 's1', REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINELS: "s1" is not host:port/],
+    [{ REDIS_SENTINEL_NAME: 'mymaster' }, /REDIS_SENTINEL_NAME is set but REDIS_SENTINELS is not/],
+    [{ REDIS_SENTINELS: 's1:1', REDIS_SENTINEL_NAME: 'my master' }, /REDIS_SENTINEL_NAME must be the master group name/],
+    [{ REDIS_PASSWORD: 'secret' }, /REDIS_PASSWORD is for REDIS_CLUSTER_NODES or REDIS_SENTINELS/],
     [{ PORT: 'abc' }, /PORT must be a whole number/],
     [{ PORT: '3000.5' }, /PORT must be a whole number/],
     [{ PORT: '70000' }, /PORT/],

@@ -3,12 +3,14 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { parseCidr, parseSecretKeys, splitCidrList, TargetPolicy, type SecretKey } from '#libs/security';
 import { EnvDto } from './env.dto.js';
+import { parseRedisTopology, RedisTopologyError, type RedisTopology } from './redis-topology.js';
 
 /** Typed configuration; the only place that reads `process.env` is `loadConfig`. */
 export class AppConfig {
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
-  readonly redisUrl: string;
+  /** One server (REDIS_URL), a Redis Cluster or Sentinel: every Redis connection is made from this. */
+  readonly redis: RedisTopology;
   readonly adminApiKey: string;
   /** Address the API and the worker's health server listen on. */
   readonly host: string;
@@ -58,7 +60,7 @@ export class AppConfig {
   constructor(env: EnvDto) {
     this.databaseUrl = env.DATABASE_URL;
     this.databasePoolSize = env.DATABASE_POOL_SIZE;
-    this.redisUrl = env.REDIS_URL;
+    this.redis = parseRedisTopology(env);
     this.adminApiKey = env.ADMIN_API_KEY;
     this.host = env.HOST;
     this.port = env.PORT;
@@ -140,6 +142,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     parseSecretKeys(env.SECRETS_KEY);
   } catch (err) {
     problems.push((err as Error).message);
+  }
+  try {
+    parseRedisTopology(env);
+  } catch (err) {
+    if (!(err instanceof RedisTopologyError)) throw err;
+    problems.push(...err.problems);
   }
   if (env.SMTP_URL) {
     try {

@@ -38,6 +38,30 @@ export class EnvDto {
   @ConnectionUrl('REDIS_URL', redisUrlProblem)
   REDIS_URL: string = 'redis://127.0.0.1:6379';
 
+  /** host:port,...: run every Redis connection against a Redis Cluster (REDIS_URL is then not used).
+   * Checked in full by parseRedisTopology. */
+  @IsString()
+  @MaxLength(4096)
+  REDIS_CLUSTER_NODES: string = '';
+
+  /** host:port,...: find the Redis master through these sentinels (with REDIS_SENTINEL_NAME). */
+  @IsString()
+  @MaxLength(4096)
+  REDIS_SENTINELS: string = '';
+
+  @IsString()
+  @Matches(/^[^\s,]{0,128}$/, { message: 'REDIS_SENTINEL_NAME must be the master group name the sentinels monitor (no spaces or commas), e.g. mymaster' })
+  REDIS_SENTINEL_NAME: string = '';
+
+  /** Password of the cluster's nodes, or of the Sentinel-managed master and replicas. */
+  @IsString()
+  @MaxLength(512)
+  REDIS_PASSWORD: string = '';
+
+  @IsString()
+  @MaxLength(512)
+  REDIS_SENTINEL_PASSWORD: string = '';
+
   @IsString({ message: 'ADMIN_API_KEY is required (the bearer key for /v1/admin routes), at least 16 characters' })
   @MinLength(16, { message: 'ADMIN_API_KEY must be at least 16 characters' })
   @MaxLength(256)

@@ -3,23 +3,19 @@ import { BullModule } from '@nestjs/bullmq';
 import { AppConfig } from '#libs/config';
 import { QueueName } from './jobs.js';
 import { JobProducer } from './job-producer.js';
-import { redisOptionsFromUrl } from './redis-options.js';
+import { RedisConnections, RedisModule } from './redis-connections.js';
 import { RedisHealth } from './redis-health.js';
 import { RateLimitStore } from './rate-limit-store.js';
 import { KeyRevocationChannel } from './key-revocation-channel.js';
 import { JobPresence } from './job-presence.js';
 import { RedisLease } from './redis-lease.js';
 import { QueueErrorListener } from './queue-error-listener.js';
+import { redisKeyPrefix } from './redis-keys.js';
 
 /** Who holds the connections: the API only produces and must fail fast when Redis is down (a request
  * never hangs on it: `enableOfflineQueue: false`); the worker consumes and waits Redis out
  * (`maxRetriesPerRequest: null`). */
 export type QueueRole = 'producer' | 'worker';
-
-function connectionFor(role: QueueRole, config: AppConfig) {
-  const base = redisOptionsFromUrl(config.redisUrl);
-  return role === 'producer' ? { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1 } : { ...base, maxRetriesPerRequest: null };
-}
 
 @Global()
 @Module({})
@@ -28,14 +24,20 @@ export class QueueModule {
     return {
       module: QueueModule,
       imports: [
-        BullModule.forRootAsync({
-          inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({ prefix: config.queuePrefix, connection: connectionFor(role, config) }),
-        }),
-        ...Object.values(QueueName).map((name) => BullModule.registerQueue({ name })),
+        RedisModule,
+        // A connection per queue, shared by its Queue and (in the worker) its Worker, which adds a
+        // blocking duplicate of its own; RedisConnections owns and closes them.
+        ...Object.values(QueueName).map((name) =>
+          BullModule.registerQueueAsync({
+            name,
+            imports: [RedisModule],
+            inject: [AppConfig, RedisConnections],
+            useFactory: (config: AppConfig, connections: RedisConnections) => ({ prefix: redisKeyPrefix(config.queuePrefix), connection: connections.open(role) }),
+          }),
+        ),
       ],
       providers: [JobProducer, RedisHealth, RateLimitStore, JobPresence, RedisLease, QueueErrorListener, KeyRevocationChannel],
-      exports: [BullModule, JobProducer, RedisHealth, RateLimitStore, JobPresence, RedisLease, KeyRevocationChannel],
+      exports: [BullModule, RedisModule, JobProducer, RedisHealth, RateLimitStore, JobPresence, RedisLease, KeyRevocationChannel],
     };
   }
 }

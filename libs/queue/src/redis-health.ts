@@ -1,27 +1,25 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
-import { AppConfig } from '#libs/config';
-import { createSideConnection } from './redis-options.js';
+import { Injectable } from '@nestjs/common';
+import { Cluster } from 'ioredis';
+import { RedisConnections } from './redis-connections.js';
+import type { RedisClient } from './redis-options.js';
 
 /** A small dedicated connection for health checks, so a check never queues behind job traffic. */
 @Injectable()
-export class RedisHealth implements OnApplicationShutdown {
-  private readonly client: Redis;
+export class RedisHealth {
+  private readonly client: RedisClient;
 
-  constructor(config: AppConfig) {
-    this.client = createSideConnection(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+  constructor(connections: RedisConnections) {
+    this.client = connections.open('health');
   }
 
   async isUp(): Promise<boolean> {
     try {
       if (this.client.status === 'wait') await this.client.connect();
+      // A cluster node answers PING while slots have no master; CLUSTER INFO says whether all are served.
+      if (this.client instanceof Cluster) return /cluster_state:ok/.test(await this.client.cluster('INFO'));
       return (await this.client.ping()) === 'PONG';
     } catch {
       return false;
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.client.disconnect();
   }
 }

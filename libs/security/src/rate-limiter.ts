@@ -1,4 +1,4 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 
 // One fixed window per key: INCRBY the hits counted together, set the window's expiry when they
 // opened it, answer the count after them and the window's remaining ms.
@@ -49,8 +49,9 @@ export class RedisRateLimiter {
   private inFlight = false;
 
   constructor(
-    private readonly redis: Redis,
-    /** Key prefix; the BullMQ prefix, so the keys live and are cleaned up beside the queues. */
+    private readonly redis: Redis | Cluster,
+    /** Key prefix; the platform's hash-tagged prefix, so the keys live and are cleaned up beside the
+     * queues and, on a Redis Cluster, share one slot (a pipeline may not span slots). */
     private readonly prefix: string,
   ) {
     this.redis.defineCommand('hookrelayWindow', { numberOfKeys: 1, lua: WINDOW_SCRIPT });

@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
+import type pg from 'pg';
+import { ApiClient } from './http-client.js';
+import type { TestReceiver } from './receiver.js';
+import { waitUntil } from './test-env.js';
+
+// The fault suites' accounting: a burst of events fanned out to several endpoints on a real
+// loopback receiver, with one fault injected while it runs. Once the system is quiet: every
+// accepted (event, endpoint) pair was received at least once, each delivery has exactly one
+// success in its attempt log, and nothing was delivered for an event the API refused.
+
+export const EVENTS = Number(process.env.FAULT_EVENTS ?? 2000);
+export const ENDPOINTS = Number(process.env.FAULT_ENDPOINTS ?? 2);
+/** Dispatch pace, so a fault lands while the burst is still being accepted. */
+const EVENTS_PER_SECOND = Number(process.env.FAULT_RATE ?? 250);
+const IN_FLIGHT = 24;
+export const QUIET_TIMEOUT_MS = 240_000;
+/** Runs only the scenarios whose name contains this (for working on one). */
+const ONLY = process.env.FAULT_SCENARIO ?? '';
+export const scenario = (name: string) => ({ skip: ONLY !== '' && !name.includes(ONLY) });
+
+export interface Figures {
+  scenario: string;
+  events: number;
+  accepted: number;
+  refused: number;
+  faults: string;
+  pairs: number;
+  lost: number;
+  duplicates: number;
+  seconds: number;
+}
+
+export interface Burst {
+  accepted: Map<number, string>;
+  refused: Set<number>;
+  dispatched: number;
+}
+
+/** Where the burst goes: the API, its admin client, the platform's database and the receiver. */
+export interface FaultTarget {
+  apiUrl: string;
+  admin: ApiClient;
+  db: pg.Pool;
+  receiver: TestReceiver;
+}
+
+export interface InjectContext {
+  paths: string[];
+  state: Burst;
+  expectedPairs: () => number;
+  failing: { on: boolean };
+}
+
+export class FaultBurst {
+  readonly figures: Figures[] = [];
+  /** Every answer the receiver gave, per path. */
+  readonly answered: Array<{ path: string; body: string; status: number }> = [];
+
+  /** `target` is read when a scenario starts (the suite's `before` fills it in). */
+  constructor(private readonly target: () => FaultTarget) {}
+
+  /** A tenant with ENDPOINTS endpoints on paths of its own; `failing()` makes them answer 500. */
+  private async setUp(name: string, failing: () => boolean) {
+    const { admin, apiUrl, receiver } = this.target();
+    const t = await admin.post('/v1/admin/tenants', { name });
+    assert.equal(t.status, 201, t.text);
+    const client = new ApiClient(apiUrl, t.body.apiKey);
+    const paths: string[] = [];
+    for (let i = 0; i < ENDPOINTS; i++) {
+      const path = `/${name}/ep${i}`;
+      receiver.on(path, (req) => {
+        const status = failing() ? 500 : 200;
+        this.answered.push({ path: req.path, body: req.body, status });
+        return { status };
+      });
+      const ep = await client.post('/v1/endpoints', { url: receiver.url(path), eventTypes: ['burst.*'] });
+      assert.equal(ep.status, 201, ep.text);
+      paths.push(path);
+    }
+    return { tenantId: t.body.id as string, client, paths };
+  }
+
+  /** Sends EVENTS events at EVENTS_PER_SECOND; 503s are recorded as refused (and not retried). */
+  private async burst(client: ApiClient, state: Burst): Promise<void> {
+    const start = Date.now();
+    let next = 0;
+    const sendOne = async (seq: number) => {
+      const wait = start + (seq * 1000) / EVENTS_PER_SECOND - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const res = await client.post('/v1/events', { type: 'burst.event', data: { seq } }, { headers: { 'idempotency-key': `seq-${seq}` } });
+      state.dispatched++;
+      if (res.status === 202) state.accepted.set(seq, res.body.id);
+      else if (res.status === 503) {
+        assert.equal(res.body?.statusCode, 503, `a 503 carries the JSON error body: ${res.text}`);
+        assert.equal(typeof res.body?.message, 'string');
+        state.refused.add(seq);
+      } else assert.fail(`dispatch ${seq} answered ${res.status}: ${res.text}`);
+    };
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < EVENTS) await sendOne(next++);
+      }),
+    );
+  }
+
+  /** 2xx answers the receiver gave on these paths. */
+  successes(paths: string[]): Array<{ eventId: string; path: string; seq: number }> {
+    const set = new Set(paths);
+    return this.answered
+      .filter((r) => set.has(r.path) && r.status < 300)
+      .map((r) => {
+        const body = JSON.parse(r.body) as { id: string; data: { seq: number } };
+        return { eventId: body.id, path: r.path, seq: body.data.seq };
+      });
+  }
+
+  waitForReceived(paths: string[], count: number): Promise<void> {
+    return waitUntil(() => this.successes(paths).length >= count, QUIET_TIMEOUT_MS, `${count} webhooks received`).then(() => undefined);
+  }
+
+  /** Runs the burst with `inject` alongside it (it returns a description of the faults), waits for
+   * quiet and checks the accounting above. */
+  async run(t: TestContext, name: string, inject: (ctx: InjectContext) => Promise<string>): Promise<Figures> {
+    const started = Date.now();
+    const failing = { on: false };
+    const { db } = this.target();
+    const { tenantId, client, paths } = await this.setUp(name, () => failing.on);
+    const state: Burst = { accepted: new Map(), refused: new Set(), dispatched: 0 };
+    const sending = this.burst(client, state);
+    const [faults] = await Promise.all([inject({ paths, state, expectedPairs: () => state.accepted.size * ENDPOINTS, failing }), sending]);
+
+    const expected = state.accepted.size * ENDPOINTS;
+    await waitUntil(
+      async () => {
+        const { rows } = await db
+          .query(
+            `SELECT (SELECT count(*)::int FROM events WHERE tenant_id = $1 AND fanned_out_at IS NULL) AS unfanned,
+                  (SELECT count(*)::int FROM deliveries WHERE tenant_id = $1) AS deliveries,
+                  (SELECT count(*)::int FROM deliveries WHERE tenant_id = $1 AND status = 'pending') AS pending`,
+            [tenantId],
+          )
+          .catch(() => ({ rows: [] as Array<{ unfanned: number; deliveries: number; pending: number }> }));
+        const r = rows[0];
+        return r !== undefined && r.unfanned === 0 && r.pending === 0 && r.deliveries === expected;
+      },
+      QUIET_TIMEOUT_MS,
+      `${name}: every accepted event fanned out and every delivery finished`,
+    );
+
+    const got = this.successes(paths);
+    const pairs = new Map<string, number>();
+    for (const g of got) pairs.set(`${g.eventId} ${g.path}`, (pairs.get(`${g.eventId} ${g.path}`) ?? 0) + 1);
+    const acceptedIds = new Set(state.accepted.values());
+    let lost = 0;
+    for (const id of acceptedIds) for (const p of paths) if (!pairs.has(`${id} ${p}`)) lost++;
+    const duplicates = got.length - pairs.size;
+    const f: Figures = {
+      scenario: name,
+      events: EVENTS,
+      accepted: state.accepted.size,
+      refused: state.refused.size,
+      faults,
+      pairs: expected,
+      lost,
+      duplicates,
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+    this.figures.push(f);
+    t.diagnostic(JSON.stringify(f));
+
+    assert.equal(state.accepted.size + state.refused.size, EVENTS);
+    assert.equal(lost, 0, `${lost} accepted (event, endpoint) pairs were never received`);
+    const strangers = got.filter((g) => !acceptedIds.has(g.eventId) || state.refused.has(g.seq));
+    assert.equal(strangers.length, 0, 'nothing is delivered for an event that was not accepted');
+    const { rows: succeededOnce } = await db.query(
+      `SELECT d.status::text AS status, count(a.id) FILTER (WHERE a.response_status BETWEEN 200 AND 299)::int AS successes, count(*)::int AS n
+       FROM deliveries d LEFT JOIN delivery_attempts a ON a.delivery_id = d.id
+       WHERE d.tenant_id = $1 GROUP BY d.id, d.status`,
+      [tenantId],
+    );
+    assert.equal(succeededOnce.length, expected);
+    assert.deepEqual(
+      succeededOnce.filter((r) => r.status !== 'succeeded' || r.successes !== 1),
+      [],
+      'every delivery succeeded, with exactly one success in its attempt log',
+    );
+    return f;
+  }
+
+  printFigures(title: string): void {
+    if (this.figures.length === 0) return;
+    console.log(`\n${title}: ${EVENTS} events x ${ENDPOINTS} endpoints per scenario`);
+    console.table(this.figures);
+  }
+}
