@@ -26,13 +26,19 @@ export class WorkerProcess {
     closeSync(fd);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     const w = new WorkerProcess(child, port, exited);
-    await w.waitReady();
+    try {
+      await w.waitReady();
+    } catch (err) {
+      // Not left running: nothing else holds it, and it would keep the test process alive.
+      await w.kill();
+      throw err;
+    }
     return w;
   }
 
   /** Until its health endpoint answers (it listens before it starts taking jobs). */
   private async waitReady(): Promise<void> {
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 60_000;
     for (;;) {
       if (this.child.exitCode !== null) throw new Error(`worker exited during start-up with ${this.child.exitCode}`);
       try {
@@ -40,7 +46,7 @@ export class WorkerProcess {
         await res.body.dump();
         return;
       } catch {
-        if (Date.now() > deadline) throw new Error('worker did not come up within 30 s');
+        if (Date.now() > deadline) throw new Error('worker did not come up within 60 s');
         await new Promise((r) => setTimeout(r, 100));
       }
     }
