@@ -71,7 +71,8 @@ describe('two APIs and two workers on one database and prefix', () => {
       ...workerPorts.map((port, i) => startPlatformProcess('worker', { ...env, WORKER_PORT: String(port), LOG_LEVEL: 'debug' }, `worker${i + 1}`)),
     ];
     procs.push(...all);
-    await Promise.all(all.map((p) => logged(p, p.name.startsWith('api') ? 'api listening' : 'workers started', 60_000)));
+    // Four processes starting at once on a shared 2-core machine can take a while.
+    await Promise.all(all.map((p) => logged(p, p.name.startsWith('api') ? 'api listening' : 'workers started', 120_000)));
     apis = apiPorts.map((port) => new ApiClient(`http://127.0.0.1:${port}`, TEST_ADMIN_KEY));
     workers = all.filter((p) => p.name.startsWith('worker'));
   });

@@ -78,7 +78,7 @@ for (const topology of TOPOLOGIES) {
       const api2 = startPlatformProcess('api', { ...env, PORT: String(apiPort2) }, 'api2');
       const worker = startPlatformProcess('worker', { ...env, WORKER_PORT: String(workerPort) }, 'worker');
       procs.push(api1, api2, worker);
-      await Promise.all([logged(api1, 'api listening', 60_000), logged(api2, 'api listening', 60_000), logged(worker, 'workers started', 60_000)]);
+      await Promise.all([logged(api1, 'api listening', 120_000), logged(api2, 'api listening', 120_000), logged(worker, 'workers started', 120_000)]);
       for (const p of [api1, api2, worker]) {
         assert.equal(logRecords(p).filter((r) => r.msg === topology.logLine).length, 1, `${p.name} says once at start-up that REDIS_URL is not used`);
       }

@@ -38,7 +38,7 @@ export class WorkerProcess {
 
   /** Until its health endpoint answers (it listens before it starts taking jobs). */
   private async waitReady(): Promise<void> {
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 60_000;
     for (;;) {
       if (this.child.exitCode !== null) throw new Error(`worker exited during start-up with ${this.child.exitCode}`);
       try {
@@ -46,7 +46,7 @@ export class WorkerProcess {
         await res.body.dump();
         return;
       } catch {
-        if (Date.now() > deadline) throw new Error('worker did not come up within 30 s');
+        if (Date.now() > deadline) throw new Error('worker did not come up within 60 s');
         await new Promise((r) => setTimeout(r, 100));
       }
     }
