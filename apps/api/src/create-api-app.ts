@@ -9,6 +9,7 @@ import { DomainEventsModule } from '#libs/domain-events';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { ApiModule } from './api.module.js';
 import { toErrorBody } from './common/error-body.js';
+import { keepRawJsonBodies } from './common/raw-body.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -39,6 +40,7 @@ export async function createApiApp(config: AppConfig, logger: Logger = createLog
     bodyParser: false,
   });
   adapter.getInstance().removeContentTypeParser('text/plain');
+  keepRawJsonBodies(adapter.getInstance());
   drainOnClose(adapter.getInstance());
   app.useGlobalPipes(createValidationPipe());
   // Exit 0 once closed: Nest's default re-raises the signal, so the process would die by SIGTERM.

@@ -10,6 +10,8 @@ import { EventWriter, type WriteResult } from './event-writer.js';
 export interface DispatchInput {
   type: string;
   data: Record<string, unknown>;
+  /** `data` exactly as the client sent it, when the transport kept it: stored and delivered byte for byte. */
+  dataJson?: string;
   idempotencyKey?: string;
 }
 
@@ -45,7 +47,7 @@ export class EventService {
   }
 
   private async store(tenantId: string, input: DispatchInput): Promise<DispatchResult> {
-    const dataJson = JSON.stringify(input.data);
+    const dataJson = input.dataJson ?? JSON.stringify(input.data);
     let result: WriteResult;
     try {
       result = await this.events.write(tenantId, { id: uuidv7(), type: input.type, dataJson, idempotencyKey: input.idempotencyKey ?? null });
@@ -54,7 +56,9 @@ export class EventService {
       throw err;
     }
     if (!result.created) {
-      if (result.event.type !== input.type || result.event.dataJson !== dataJson) {
+      // The same data sent with other spacing is the same event.
+      const sameData = result.event.dataJson === dataJson || JSON.stringify(JSON.parse(result.event.dataJson)) === JSON.stringify(input.data);
+      if (result.event.type !== input.type || !sameData) {
         throw new ConflictError('idempotency key was already used for a different event');
       }
       return { event: result.event, replayed: true };

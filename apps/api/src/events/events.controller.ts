@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { ValidationFailedError } from '#libs/common';
 import { EventService } from '#libs/events';
 import { TenantAuthGuard, TenantId } from '../common/auth.js';
+import { RawJsonMember } from '../common/raw-body.js';
 import { DispatchEventDto, EventAcceptedResponse } from './dto/dispatch-event.dto.js';
 
 @ApiTags('events')
@@ -20,6 +21,7 @@ export class EventsController {
   async dispatch(
     @TenantId() tenantId: string,
     @Body() dto: DispatchEventDto,
+    @RawJsonMember('data') dataJson: string | undefined,
     @Headers('idempotency-key') headerKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<EventAcceptedResponse> {
@@ -29,7 +31,7 @@ export class EventsController {
     if (headerKey !== undefined && dto.idempotencyKey !== undefined && headerKey !== dto.idempotencyKey) {
       throw new ValidationFailedError('Idempotency-Key header and idempotencyKey field differ');
     }
-    const { event, replayed } = await this.events.dispatch(tenantId, { type: dto.type, data: dto.data, idempotencyKey: dto.idempotencyKey ?? headerKey });
+    const { event, replayed } = await this.events.dispatch(tenantId, { type: dto.type, data: dto.data, dataJson, idempotencyKey: dto.idempotencyKey ?? headerKey });
     if (replayed) void reply.header('idempotent-replayed', 'true');
     return { id: event.id, type: event.type, createdAt: event.createdAt };
   }
