@@ -1,6 +1,6 @@
 // The bench scenarios. Each returns plain numbers for the table and bench/results/latest.json.
 import { Pool } from 'undici';
-import { signatureHeader } from '#libs/delivery';
+import { signWebhook } from '#libs/endpoints';
 import type { ApiClient } from '../test/support/http-client.js';
 import { closedLoop, openLoop, wallClock } from './load.js';
 import type { BenchPlatform, ReceiverProcess } from './platform.js';
@@ -78,7 +78,7 @@ export async function limit(ctx: BenchContext) {
     const res = await pool.request({
       path: '/limit/x',
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signatureHeader([SECRET], id, ts, body), 'x-webhook-delivery': String(i) },
+      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(ts), ...signWebhook({ scheme: 'standard-webhooks' }, { secrets: [SECRET], webhookId: id, timestamp: ts, body }).headers, 'x-webhook-delivery': String(i) },
       body,
     });
     await res.body.dump();

@@ -24,7 +24,14 @@ async function ready(queue: Queue): Promise<void> {
 export interface DeliveryJobRequest {
   tenantId: string;
   deliveryId: string;
-  endpointId?: string;
+  endpointId: string;
+  delayMs?: number;
+}
+
+export interface BatchJobRequest {
+  tenantId: string;
+  batchId: string;
+  endpointId: string;
   delayMs?: number;
 }
 
@@ -68,6 +75,7 @@ export class JobProducer {
   /** Concurrent callers share pipelined addBulks (see bulkAdder). */
   private readonly fanOuts: Batcher<FanOutJob, void>;
   private readonly deliveries: Batcher<DeliveryJobRequest, void>;
+  private readonly batches: Batcher<BatchJobRequest, void>;
 
   constructor(
     @InjectQueue(QueueName.FanOut) private readonly fanOutQueue: Queue,
@@ -76,6 +84,7 @@ export class JobProducer {
   ) {
     this.fanOuts = bulkAdder(this.fanOutQueue, (d) => ({ name: JobName.FanOutEvent, data: d, opts: { ...FAN_OUT_JOB_OPTIONS, jobId: jobIdFor.fanOut(d.eventId) } }), (d) => d.eventId, ENQUEUES_IN_FLIGHT);
     this.deliveries = bulkAdder(this.deliveryQueue, (r) => this.deliveryJob(r), (r) => r.deliveryId, ENQUEUES_IN_FLIGHT);
+    this.batches = bulkAdder(this.deliveryQueue, (r) => this.batchJob(r), (r) => r.batchId, ENQUEUES_IN_FLIGHT);
   }
 
   async enqueueFanOut(tenantId: string, eventId: string): Promise<void> {
@@ -86,15 +95,26 @@ export class JobProducer {
     await Promise.all(requests.map((r) => this.deliveries.submit(r)));
   }
 
-  private deliveryJob(r: DeliveryJobRequest) {
-    const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId, ...(r.endpointId ? { endpointId: r.endpointId } : {}) };
-    return { name: JobName.DeliverWebhook, data, opts: this.deliveryJobOptions(r) };
+  /** Jobs for batches just formed (or, from the reconciler, batches whose job Redis lost). */
+  async enqueueBatches(requests: readonly BatchJobRequest[]): Promise<void> {
+    await Promise.all(requests.map((r) => this.batches.submit(r)));
   }
 
-  private deliveryJobOptions(r: DeliveryJobRequest): JobsOptions {
+  private deliveryJob(r: DeliveryJobRequest) {
+    const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId, endpointId: r.endpointId };
+    return { name: JobName.DeliverWebhook, data, opts: this.attemptJobOptions(jobIdFor.delivery(r.deliveryId), r.delayMs) };
+  }
+
+  private batchJob(r: BatchJobRequest) {
+    const data: JobPayloads[JobName.DeliverBatch] = { tenantId: r.tenantId, batchId: r.batchId, endpointId: r.endpointId };
+    return { name: JobName.DeliverBatch, data, opts: this.attemptJobOptions(jobIdFor.batch(r.batchId), r.delayMs) };
+  }
+
+  /** Delivery and batch jobs alike: retried with the domain's computed delays (RetryLaterError). */
+  private attemptJobOptions(jobId: string, delayMs: number | undefined): JobsOptions {
     return {
-      jobId: jobIdFor.delivery(r.deliveryId),
-      delay: r.delayMs && r.delayMs > 0 ? r.delayMs : undefined,
+      jobId,
+      delay: delayMs && delayMs > 0 ? delayMs : undefined,
       // Postgres holds the real attempt count; this bound only has to be at least as large.
       attempts: this.config.maxAttempts,
       backoff: { type: DELIVERY_BACKOFF },
