@@ -25,6 +25,8 @@ const ENDPOINTS = Number(process.env.FAULT_ENDPOINTS ?? 2);
 const EVENTS_PER_SECOND = Number(process.env.FAULT_RATE ?? 250);
 const IN_FLIGHT = 24;
 const QUIET_TIMEOUT_MS = 240_000;
+/** How long the receiver holds each batch request, so that a kill lands while batches are in flight. */
+const BATCH_ANSWER_MS = 300;
 const RETRY_SCHEDULE = '1,2,4,8,16,32';
 /** Runs only the scenarios whose name contains this (for working on one). */
 const ONLY = process.env.FAULT_SCENARIO ?? '';
@@ -112,8 +114,12 @@ describe('fault injection: nothing accepted is lost', () => {
     worker = await startWorker();
   }
 
-  /** A tenant with ENDPOINTS endpoints on paths of its own; `failing()` makes them answer 500. */
-  async function setUp(name: string, failing: () => boolean) {
+  /** Batch requests the receiver is answering right now (it holds each for BATCH_ANSWER_MS). */
+  let batchesInFlight = 0;
+
+  /** A tenant with ENDPOINTS endpoints on paths of its own; `failing()` makes them answer 500;
+   * `batch`: the endpoints batch, and the receiver takes BATCH_ANSWER_MS to answer each batch. */
+  async function setUp(name: string, failing: () => boolean, batch?: { maxEvents: number; maxWaitMs: number }) {
     const t = await admin.post('/v1/admin/tenants', { name });
     assert.equal(t.status, 201, t.text);
     const client = new ApiClient(apiUrl, t.body.apiKey);
@@ -123,9 +129,12 @@ describe('fault injection: nothing accepted is lost', () => {
       receiver!.on(path, (req) => {
         const status = failing() ? 500 : 200;
         answered.push({ path: req.path, body: req.body, status });
-        return { status };
+        if (!batch) return { status };
+        batchesInFlight++;
+        setTimeout(() => batchesInFlight--, BATCH_ANSWER_MS);
+        return { status, delayMs: BATCH_ANSWER_MS };
       });
-      const ep = await client.post('/v1/endpoints', { url: receiver!.url(path), eventTypes: ['burst.*'] });
+      const ep = await client.post('/v1/endpoints', { url: receiver!.url(path), eventTypes: ['burst.*'], ...(batch ? { batch } : {}) });
       assert.equal(ep.status, 201, ep.text);
       paths.push(path);
     }
@@ -155,14 +164,15 @@ describe('fault injection: nothing accepted is lost', () => {
     );
   }
 
-  /** 2xx answers the receiver gave on these paths. */
+  /** 2xx answers the receiver gave on these paths, one per event (a batch carries several). */
   function successes(paths: string[]): Array<{ eventId: string; path: string; seq: number }> {
     const set = new Set(paths);
+    type Envelope = { id: string; data: { seq: number } };
     return answered
       .filter((r) => set.has(r.path) && r.status < 300)
-      .map((r) => {
-        const body = JSON.parse(r.body) as { id: string; data: { seq: number } };
-        return { eventId: body.id, path: r.path, seq: body.data.seq };
+      .flatMap((r) => {
+        const body = JSON.parse(r.body) as Envelope | { events: Envelope[] };
+        return ('events' in body ? body.events : [body]).map((e) => ({ eventId: e.id, path: r.path, seq: e.data.seq }));
       });
   }
 
@@ -170,10 +180,15 @@ describe('fault injection: nothing accepted is lost', () => {
     return waitUntil(() => successes(paths).length >= count, QUIET_TIMEOUT_MS, `${count} webhooks received`).then(() => undefined);
   }
 
-  async function runScenario(t: TestContext, name: string, inject: (ctx: { paths: string[]; state: Burst; expectedPairs: () => number; failing: { on: boolean } }) => Promise<string>) {
+  async function runScenario(
+    t: TestContext,
+    name: string,
+    inject: (ctx: { paths: string[]; state: Burst; expectedPairs: () => number; failing: { on: boolean } }) => Promise<string>,
+    batch?: { maxEvents: number; maxWaitMs: number },
+  ) {
     const started = Date.now();
     const failing = { on: false };
-    const { tenantId, client, paths } = await setUp(name, () => failing.on);
+    const { tenantId, client, paths } = await setUp(name, () => failing.on, batch);
     const state: Burst = { accepted: new Map(), refused: new Set(), dispatched: 0 };
     const sending = burst(client, state);
     const [faults] = await Promise.all([inject({ paths, state, expectedPairs: () => state.accepted.size * ENDPOINTS, failing }), sending]);
@@ -290,5 +305,23 @@ describe('fault injection: nothing accepted is lost', () => {
       const fivehundreds = answered.filter((r) => paths.includes(r.path) && r.status === 500).length;
       return `3 s of 500s (${fivehundreds} answered)`;
     });
+  });
+
+  it('6. the worker is SIGKILLed twice while batches are in flight', scenario('6. the worker is SIGKILLed twice while batches are in flight'), async (t) => {
+    await runScenario(
+      t,
+      'worker-sigkill-batches',
+      async ({ paths }) => {
+        const killed: number[] = [];
+        for (const share of [0.2, 0.5]) {
+          await waitForReceived(paths, Math.floor(EVENTS * ENDPOINTS * share));
+          await waitUntil(() => batchesInFlight > 0, 30_000, 'a batch request in flight');
+          killed.push(batchesInFlight);
+          await restartWorkerAfterKill();
+        }
+        return `2 x SIGKILL with ${killed.join(' and ')} batches in flight`;
+      },
+      { maxEvents: 50, maxWaitMs: 200 },
+    );
   });
 });
