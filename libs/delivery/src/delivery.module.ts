@@ -29,6 +29,6 @@ import { WebhookSender } from './webhook-sender.js';
     DeliveryLogRepository,
     AdminDeliveryLogRepository,
   ],
-  exports: [DeliveryService, EndpointGate, DeliveryLogRepository, AdminDeliveryLogRepository],
+  exports: [DeliveryService, DeliveryLogRepository, AdminDeliveryLogRepository],
 })
 export class DeliveryModule {}
