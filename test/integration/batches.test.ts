@@ -149,4 +149,28 @@ describe('batches: several deliveries of an endpoint in one request', () => {
     assert.equal(reqs[1]!.headers['webhook-id'], batchId);
     await waitUntil(async () => (await f.platform.query(`SELECT count(*)::int AS n FROM deliveries WHERE endpoint_id = $1 AND status = 'succeeded' AND attempt_count = 2`, [ep.id]))[0].n === 2, 10_000, 'both deliveries succeeded on the second attempt');
   });
+
+  it('a delivery of a failed batch, resent, goes in a new batch (new webhook-id) in its new series and succeeds', async () => {
+    f.receiver.on('/batch-resend', (_req, n) => (n <= 3 ? { status: 500 } : { status: 200 }));
+    const ep = await endpoint('/batch-resend', 'b.resend', { batch: { maxEvents: 2, maxWaitMs: 200 } });
+    const [eventId] = await dispatchInOrder('b.resend', 2);
+    const failedReqs = await f.receiver.waitFor(3, '/batch-resend', 20_000);
+    const oldBatch = String(failedReqs[0]!.headers['webhook-id']);
+    const d = await waitUntil(async () => {
+      const v = await deliveryOf(eventId!);
+      return v.status === 'failed' ? v : undefined;
+    }, 15_000, 'the batch failed after its retries');
+    assert.equal((await tenant.client.post(`/v1/deliveries/${d.id}/resend`)).status, 202);
+    const reqs = await f.receiver.waitFor(4, '/batch-resend', 20_000);
+    const again = reqs[3]!;
+    assert.notEqual(again.headers['webhook-id'], oldBatch, 'a new batch, not the failed one');
+    assert.deepEqual(eventsOf(again).map((e) => e.id), [eventId]);
+    const [row] = await waitUntil(async () => {
+      const rows = await f.platform.query(`SELECT status::text, series, attempt_count, batch_id::text FROM deliveries WHERE id = $1`, [d.id]);
+      return rows[0]?.status === 'succeeded' ? rows : undefined;
+    }, 10_000, 'the resent delivery succeeded');
+    assert.deepEqual({ series: row.series, attempts: row.attempt_count, sameBatch: row.batch_id === oldBatch }, { series: 1, attempts: 4, sameBatch: false });
+    const other = await f.platform.query(`SELECT status::text FROM deliveries WHERE endpoint_id = $1 AND id <> $2`, [ep.id, d.id]);
+    assert.equal(other[0].status, 'failed', 'the other member stays failed: only the resent one went again');
+  });
 });
