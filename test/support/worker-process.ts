@@ -26,7 +26,13 @@ export class WorkerProcess {
     closeSync(fd);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     const w = new WorkerProcess(child, port, exited);
-    await w.waitReady();
+    try {
+      await w.waitReady();
+    } catch (err) {
+      // A worker too slow to come up must not outlive the test (it would keep the test process alive).
+      await w.kill();
+      throw err;
+    }
     return w;
   }
 
