@@ -76,7 +76,7 @@ describe('batches: several deliveries of an endpoint in one request', () => {
           const got = await deliveryOf(e.id);
           return got.status === 'succeeded' ? got : undefined;
         }, 10_000, 'the delivery to succeed');
-        assert.equal(d.batchId, r.headers['webhook-id']);
+        assert.equal(d.batchId, null, 'a finished delivery has left its batch');
         assert.deepEqual(d.attempts.map((a: any) => [a.attemptNumber, a.responseStatus, a.batchId]), [[1, 200, r.headers['webhook-id']]]);
       }
     }
@@ -93,7 +93,14 @@ describe('batches: several deliveries of an endpoint in one request', () => {
     });
     try {
       const ids = await dispatchInOrder('b.retry', 3);
-      const [first, second] = await f.receiver.waitFor(2, '/batch-retry', 20_000);
+      const [first] = await f.receiver.waitFor(1, '/batch-retry', 20_000);
+      // Waiting for its retry, each delivery shows the batch that will send it.
+      const waiting = await waitUntil(async () => {
+        const got = await deliveryOf(ids[0]!);
+        return got.attemptCount === 1 && got.status === 'pending' ? got : undefined;
+      }, 5_000, 'the first attempt recorded');
+      assert.equal(waiting.batchId, first!.headers['webhook-id']);
+      const [, second] = await f.receiver.waitFor(2, '/batch-retry', 20_000);
       assert.equal(second!.body, first!.body, 'the same bytes');
       assert.equal(second!.headers['webhook-id'], first!.headers['webhook-id'], 'the same webhook-id');
       assert.deepEqual(eventsOf(first!).map((e) => e.id), ids);

@@ -27,7 +27,8 @@ export interface DeliveryView {
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;
-  /** The batch that carries (or carried) this delivery, for an endpoint that batches. */
+  /** The batch that will send this delivery while it waits in one; null otherwise (a finished delivery
+   * has left its batch: each attempt keeps its own batchId). */
   batchId: string | null;
 }
 

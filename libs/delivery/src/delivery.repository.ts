@@ -290,7 +290,11 @@ export class DeliveryRepository {
            last_status_code = i.response_status,
            last_error = i.last_error,
            updated_at = now(),
-           completed_at = CASE WHEN i.status = 'pending' THEN NULL ELSE now() END
+           completed_at = CASE WHEN i.status = 'pending' THEN NULL ELSE now() END,
+           -- A finished delivery leaves its batch (its attempts keep batch_id): sent again, it is free
+           -- to join a new one.
+           batch_id = CASE WHEN i.status = 'pending' THEN d.batch_id END,
+           batch_position = CASE WHEN i.status = 'pending' THEN d.batch_position END
          FROM input i
          WHERE d.id = i.delivery_id AND d.tenant_id = i.tenant_id
            AND d.status = 'pending' AND d.attempt_count = i.attempt_number - 1
@@ -335,7 +339,7 @@ export class DeliveryRepository {
     });
   }
 
-  /** Ends a pending batch and its pending members without an attempt, in one statement. */
+  /** Ends a pending batch and its pending members without an attempt, in one statement (they leave it, as finished deliveries do). */
   async failBatchWithoutAttempt(tenantId: string, batchId: string, reason: string): Promise<void> {
     await this.prisma.rows(
       `WITH b AS (
@@ -343,7 +347,7 @@ export class DeliveryRepository {
          WHERE id = $1::uuid AND tenant_id = $2::uuid AND status = 'pending'
          RETURNING id
        )
-       UPDATE deliveries d SET status = 'failed', last_error = $3, next_attempt_at = NULL, completed_at = now(), updated_at = now()
+       UPDATE deliveries d SET status = 'failed', last_error = $3, next_attempt_at = NULL, completed_at = now(), updated_at = now(), batch_id = NULL, batch_position = NULL
        FROM b WHERE d.batch_id = b.id AND d.status = 'pending'
        RETURNING d.id`,
       [batchId, tenantId, reason],

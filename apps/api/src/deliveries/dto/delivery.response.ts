@@ -24,7 +24,7 @@ export class DeliveryResponse {
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) completedAt!: Date | null;
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'the batch that carries this delivery (endpoints with batch set); null otherwise' }) batchId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'the batch that will send this pending delivery (endpoints with batch set); null otherwise: a finished delivery has left its batch, and each attempt names the batch it was sent in' }) batchId!: string | null;
 }
 
 export class DeliveryWithAttemptsResponse extends DeliveryResponse {
