@@ -1,7 +1,7 @@
 // `npm run bench`: builds, starts the API, worker and receiver as separate processes, runs the
 // scenarios one after another, prints a table and writes bench/results/latest.json. See bench/README.md.
 //   --scale <x>       multiply event counts and durations (default 1; --quick = 0.1)
-//   --only <a,b>      run only these scenarios (limit, throughput, fanOut, dispatchApi, batchDispatch, latency, noisyNeighbour, postgresFloor, endpointStats)
+//   --only <a,b>      run only these scenarios (limit, throughput, batching, fanOut, dispatchApi, batchDispatch, latency, noisyNeighbour, postgresFloor, endpointStats)
 //   --out <file>      where to write the JSON (default bench/results/latest.json)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -10,9 +10,9 @@ import { parseArgs } from 'node:util';
 import { BenchPlatform, cpuSeconds, ReceiverProcess, ROOT } from './platform.js';
 import { endpointStats } from './endpoint-stats.js';
 import { postgresFloor } from './postgres-floor.js';
-import { batchDispatch, dispatchApi, fanOut, latency, limit, noisyNeighbour, throughput, type BenchContext } from './scenarios.js';
+import { batchDispatch, batching, dispatchApi, fanOut, latency, limit, noisyNeighbour, throughput, type BenchContext } from './scenarios.js';
 
-const SCENARIOS = { limit, throughput, fanOut, dispatchApi, batchDispatch, latency, noisyNeighbour, postgresFloor, endpointStats } as const;
+const SCENARIOS = { limit, throughput, batching, fanOut, dispatchApi, batchDispatch, latency, noisyNeighbour, postgresFloor, endpointStats } as const;
 type ScenarioName = keyof typeof SCENARIOS;
 
 const { values } = parseArgs({
@@ -156,6 +156,12 @@ function targetChecks(r: Record<string, any>): Check[] {
     add('2 throughput', 'deliveries/s end to end', t.perSecond);
     add('2 throughput', 'ratio to limit', t.ratioToLimit, '>= 0.40', t.ratioToLimit === null ? null : t.ratioToLimit >= 0.4);
     add('2 throughput', 'attempts logged / received', `${t.attemptsLogged} / ${t.received}`, 'all', t.allAttemptsLogged);
+  }
+  if (r.batching) {
+    const b = r.batching;
+    add('2b batching', 'events/s end to end (maxEvents 100)', `${b.perSecond} (${b.eventsPerRequest} per request)`);
+    add('2b batching', 'ratio to limit / to unbatched', `${b.ratioToLimit ?? '-'} / ${b.ratioToUnbatched ?? '-'}`);
+    add('2b batching', 'attempts logged / events received', `${b.attemptsLogged} / ${b.received}`, 'all', b.allAttemptsLogged);
   }
   if (r.fanOut) {
     const f = r.fanOut;

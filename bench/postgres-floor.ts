@@ -33,9 +33,14 @@ export async function postgresFloor(ctx: BenchContext) {
     const now = new Date();
     await attempts.recordAttempts(
       loaded.map((c: AttemptContext | null) => ({
-        tenantId,
-        deliveryId: c!.deliveryId,
-        attempt: { attemptNumber: 1, startedAt: now, durationMs: 1, responseStatus: 200, errorKind: null, errorMessage: null, responseBody: '', status: 'succeeded' as const, nextAttemptAt: null, lastError: null },
+        rows: [
+          {
+            tenantId,
+            deliveryId: c!.deliveryId,
+            attempt: { attemptNumber: 1, startedAt: now, durationMs: 1, responseStatus: 200, errorKind: null, errorMessage: null, responseBody: '', status: 'succeeded' as const, nextAttemptAt: null, lastError: null },
+          },
+        ],
+        batch: null,
       })),
     );
   };

@@ -1,7 +1,8 @@
 // The bench receiver, run as its own process (forked with IPC by bench.ts). Reads each body, answers
 // 200, and keeps per-group counts and dispatch-to-receipt latencies (group = first path segment;
-// `data.sentAt` in the webhook body is the dispatcher's wall clock in ms). Groups named `hang*` never
-// answer: the platform's own timeout ends those attempts.
+// `data.sentAt` in the webhook body is the dispatcher's wall clock in ms). A batch body
+// (`{"events":[...]}`) counts each of its events. Groups named `hang*` never answer: the platform's
+// own timeout ends those attempts.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -11,7 +12,9 @@ export type ReceiverCommand =
   | { cmd: 'release'; id: number };
 
 export interface GroupStats {
+  /** Webhooks received: requests, or the events inside batch requests. */
   count: number;
+  requests: number;
   distinctDeliveries: number;
   firstAt: number;
   lastAt: number;
@@ -22,6 +25,7 @@ const now = () => performance.timeOrigin + performance.now();
 
 interface Group {
   count: number;
+  requests: number;
   deliveries: Set<string>;
   firstAt: number;
   lastAt: number;
@@ -34,7 +38,7 @@ const hanging = new Set<http.ServerResponse>();
 function groupOf(name: string): Group {
   let g = groups.get(name);
   if (!g) {
-    g = { count: 0, deliveries: new Set(), firstAt: 0, lastAt: 0, latencies: [] };
+    g = { count: 0, requests: 0, deliveries: new Set(), firstAt: 0, lastAt: 0, latencies: [] };
     groups.set(name, g);
   }
   return g;
@@ -47,16 +51,28 @@ const server = http.createServer((req, res) => {
     const at = now();
     const name = (req.url ?? '/').split('/')[1] ?? '';
     const g = groupOf(name);
-    g.count++;
+    g.requests++;
     if (g.firstAt === 0) g.firstAt = at;
     g.lastAt = at;
-    const delivery = req.headers['x-webhook-delivery'];
-    if (typeof delivery === 'string') g.deliveries.add(delivery);
+    type Item = { id?: string; data?: { sentAt?: unknown } };
+    let body: (Item & { events?: Item[] }) | undefined;
     try {
-      const sentAt = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: { sentAt?: unknown } }).data?.sentAt;
-      if (typeof sentAt === 'number') g.latencies.push(at - sentAt);
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Item & { events?: Item[] };
     } catch {
       // not a webhook body (the limit scenario sends its own): nothing to measure
+    }
+    if (Array.isArray(body?.events)) {
+      // A batch: each event is a delivery (its id tells them apart).
+      g.count += body.events.length;
+      for (const e of body.events) {
+        if (typeof e.id === 'string') g.deliveries.add(e.id);
+        if (typeof e.data?.sentAt === 'number') g.latencies.push(at - e.data.sentAt);
+      }
+    } else {
+      g.count++;
+      const delivery = req.headers['x-webhook-delivery'];
+      if (typeof delivery === 'string') g.deliveries.add(delivery);
+      if (typeof body?.data?.sentAt === 'number') g.latencies.push(at - body.data.sentAt);
     }
     if (name.startsWith('hang')) {
       hanging.add(res);
@@ -79,8 +95,8 @@ process.on('message', (m: ReceiverCommand) => {
     case 'stats': {
       const g = groups.get(m.group);
       const stats: GroupStats = g
-        ? { count: g.count, distinctDeliveries: g.deliveries.size, firstAt: g.firstAt, lastAt: g.lastAt, latenciesMs: g.latencies }
-        : { count: 0, distinctDeliveries: 0, firstAt: 0, lastAt: 0, latenciesMs: [] };
+        ? { count: g.count, requests: g.requests, distinctDeliveries: g.deliveries.size, firstAt: g.firstAt, lastAt: g.lastAt, latenciesMs: g.latencies }
+        : { count: 0, requests: 0, distinctDeliveries: 0, firstAt: 0, lastAt: 0, latenciesMs: [] };
       process.send!({ id: m.id, stats });
       break;
     }

@@ -1,6 +1,6 @@
 // The bench scenarios. Each returns plain numbers for the table and bench/results/latest.json.
 import { Pool } from 'undici';
-import { signatureHeader } from '#libs/delivery';
+import { signWebhook } from '#libs/endpoints';
 import type { ApiClient } from '../test/support/http-client.js';
 import { closedLoop, openLoop, wallClock } from './load.js';
 import type { BenchPlatform, ReceiverProcess } from './platform.js';
@@ -48,8 +48,8 @@ class Dispatcher {
   }
 }
 
-async function endpoint(api: ApiClient, url: string, eventTypes: string[]): Promise<string> {
-  const res = await api.post('/v1/endpoints', { url, eventTypes });
+async function endpoint(api: ApiClient, url: string, eventTypes: string[], options: object = {}): Promise<string> {
+  const res = await api.post('/v1/endpoints', { url, eventTypes, ...options });
   if (res.status !== 201) throw new Error(`creating an endpoint failed: ${res.status} ${res.text}`);
   return res.body.id as string;
 }
@@ -78,7 +78,7 @@ export async function limit(ctx: BenchContext) {
     const res = await pool.request({
       path: '/limit/x',
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signatureHeader([SECRET], id, ts, body), 'x-webhook-delivery': String(i) },
+      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(ts), ...signWebhook({ scheme: 'standard-webhooks' }, { secrets: [SECRET], webhookId: id, timestamp: ts, body }).headers, 'x-webhook-delivery': String(i) },
       body,
     });
     await res.body.dump();
@@ -88,18 +88,20 @@ export async function limit(ctx: BenchContext) {
   return { requests: n, seconds: round(seconds), perSecond: Math.round(n / seconds) };
 }
 
-/** 2. End-to-end throughput to one endpoint; every attempt must be in the log. */
-export async function throughput(ctx: BenchContext) {
+/** 50,000 events to one endpoint, dispatched at concurrency 50; deliveries/s from the first dispatch
+ * to the last receipt, and every attempt must be in the log. */
+async function endToEnd(ctx: BenchContext, group: string, options: object) {
   const events = scaled(ctx, 50_000, 200);
-  const api = await ctx.platform.createTenant('throughput');
-  const endpointId = await endpoint(api, ctx.receiver.url('/thr/e'), ['bench.throughput']);
+  const api = await ctx.platform.createTenant(group);
+  const type = `bench.${group}`;
+  const endpointId = await endpoint(api, ctx.receiver.url(`/${group}/e`), [type], options);
   const dispatcher = new Dispatcher(ctx.platform.apiUrl, 50);
   const t0 = wallClock();
-  await closedLoop(50, (n) => n < events, async () => void (await dispatcher.send(api, 'bench.throughput')));
+  await closedLoop(50, (n) => n < events, async () => void (await dispatcher.send(api, type)));
   const dispatchSeconds = (wallClock() - t0) / 1000;
   await dispatcher.close();
-  const complete = await ctx.receiver.waitForCount('thr', events, Math.max(60_000, events * 5));
-  const stats = await ctx.receiver.stats('thr');
+  const complete = await ctx.receiver.waitForCount(group, events, Math.max(60_000, events * 5));
+  const stats = await ctx.receiver.stats(group);
   const seconds = (stats.lastAt - t0) / 1000;
   const attempts = await waitForAttempts(ctx, endpointId, events, 30_000);
   const perSecond = Math.round(stats.distinctDeliveries / seconds);
@@ -108,6 +110,7 @@ export async function throughput(ctx: BenchContext) {
     events,
     dispatchErrors: dispatcher.errors,
     received: stats.count,
+    requests: stats.requests,
     distinctDeliveries: stats.distinctDeliveries,
     complete,
     dispatchSeconds: round(dispatchSeconds),
@@ -117,6 +120,19 @@ export async function throughput(ctx: BenchContext) {
     attemptsLogged: attempts,
     allAttemptsLogged: attempts === stats.count && stats.count >= events,
   };
+}
+
+/** 2. End-to-end throughput to one endpoint, one delivery per request. */
+export async function throughput(ctx: BenchContext) {
+  return endToEnd(ctx, 'thr', {});
+}
+
+/** 2b. The same to an endpoint that batches (maxEvents 100): events per second, and the ratio to
+ * the unbatched figure when scenario 2 ran. */
+export async function batching(ctx: BenchContext) {
+  const r = await endToEnd(ctx, 'bat', { batch: { maxEvents: 100, maxWaitMs: 1000 } });
+  const unbatched = ctx.results.throughput?.perSecond as number | undefined;
+  return { ...r, eventsPerRequest: round(r.received / Math.max(1, r.requests), 1), ratioToUnbatched: unbatched ? round(r.perSecond / unbatched, 2) : null };
 }
 
 async function waitForAttempts(ctx: BenchContext, endpointId: string, expected: number, timeoutMs: number): Promise<number> {

@@ -31,6 +31,7 @@ describe('bench harness smoke run', () => {
     const r = report.results;
     assert.ok(r.limit.perSecond > 0);
     assert.ok(r.throughput.complete && r.throughput.perSecond > 0 && r.throughput.allAttemptsLogged, JSON.stringify(r.throughput));
+    assert.ok(r.batching.complete && r.batching.allAttemptsLogged && r.batching.requests < r.batching.received / 2, JSON.stringify(r.batching));
     assert.ok(r.fanOut.complete && r.fanOut.received === r.fanOut.deliveries, JSON.stringify(r.fanOut));
     assert.ok(r.dispatchApi.perSecond > 0 && r.dispatchApi.errors === 0 && Number.isFinite(r.dispatchApi.latencyMs.p99));
     assert.ok(r.batchDispatch.eventsPerSecond > 0 && r.batchDispatch.errors === 0 && r.batchDispatch.events === r.batchDispatch.batches * 100, JSON.stringify(r.batchDispatch));

@@ -141,4 +141,22 @@ describe('fault injection: nothing accepted is lost', () => {
       return `3 s of 500s (${fivehundreds} answered)`;
     });
   });
+
+  it('6. the worker is SIGKILLed twice while batches are in flight', scenario('6. the worker is SIGKILLed twice while batches are in flight'), async (t) => {
+    await runScenario(
+      t,
+      'worker-sigkill-batches',
+      async ({ paths }) => {
+        const killed: number[] = [];
+        for (const share of [0.2, 0.5]) {
+          await waitForReceived(paths, Math.floor(EVENTS * ENDPOINTS * share));
+          await waitUntil(() => faults.batchesInFlight > 0, 30_000, 'a batch request in flight');
+          killed.push(faults.batchesInFlight);
+          await restartWorkerAfterKill();
+        }
+        return `2 x SIGKILL with ${killed.join(' and ')} batches in flight`;
+      },
+      { maxEvents: 50, maxWaitMs: 200 },
+    );
+  });
 });

@@ -88,9 +88,9 @@ describe('bad input: property-based over every request DTO', () => {
 
   const bodyRoutes: Array<{ name: string; method: string; path: () => string; fields: string[]; admin?: boolean }> = [
     { name: 'CreateTenantDto', method: 'POST', path: () => '/v1/admin/tenants', fields: ['name'], admin: true },
-    { name: 'CreateEndpointDto', method: 'POST', path: () => '/v1/endpoints', fields: ['url', 'eventTypes', 'description', 'headers', 'rateLimitPerSecond'] },
-    { name: 'UpdateEndpointDto', method: 'PATCH', path: () => `/v1/endpoints/${endpointId}`, fields: ['url', 'eventTypes', 'description', 'status', 'headers', 'rateLimitPerSecond'] },
-    { name: 'RotateSecretDto', method: 'POST', path: () => `/v1/endpoints/${endpointId}/rotate-secret`, fields: ['gracePeriodSeconds'] },
+    { name: 'CreateEndpointDto', method: 'POST', path: () => '/v1/endpoints', fields: ['url', 'eventTypes', 'description', 'headers', 'rateLimitPerSecond', 'signature', 'payload', 'batch', 'timeoutMs', 'secret'] },
+    { name: 'UpdateEndpointDto', method: 'PATCH', path: () => `/v1/endpoints/${endpointId}`, fields: ['url', 'eventTypes', 'description', 'status', 'headers', 'rateLimitPerSecond', 'signature', 'payload', 'batch', 'timeoutMs'] },
+    { name: 'RotateSecretDto', method: 'POST', path: () => `/v1/endpoints/${endpointId}/rotate-secret`, fields: ['gracePeriodSeconds', 'secret'] },
     { name: 'DispatchEventDto', method: 'POST', path: () => '/v1/events', fields: ['type', 'data', 'idempotencyKey'] },
     { name: 'CreateApiKeyDto', method: 'POST', path: () => '/v1/api-keys', fields: ['name'] },
     { name: 'ReplayEventDto', method: 'POST', path: () => `/v1/events/${eventId}/replay`, fields: ['force'] },

@@ -5,7 +5,7 @@ import type { Tenant } from '../support/platform.js';
 import { waitUntil } from '../support/test-env.js';
 
 const SECRET_RE = /^whsec_[A-Za-z0-9+/]{43}=$/;
-const VIEW_KEYS = ['createdAt', 'description', 'disabledAt', 'disabledReason', 'eventTypes', 'headers', 'health', 'id', 'rateLimitPerSecond', 'status', 'updatedAt', 'url'];
+const VIEW_KEYS = ['batch', 'createdAt', 'description', 'disabledAt', 'disabledReason', 'eventTypes', 'headers', 'health', 'id', 'payload', 'rateLimitPerSecond', 'signature', 'status', 'timeoutMs', 'updatedAt', 'url'];
 
 describe('endpoints: CRUD, secrets, disabled and deleted endpoints, pagination', () => {
   // Retries 1.5 s apart: time to disable an endpoint between two attempts.

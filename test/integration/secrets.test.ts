@@ -178,6 +178,29 @@ describe('secrets at rest, rotation, API keys, custom headers, and no leaks', ()
     assert.match(attempt.response_body, /webhook-id/, 'the rest of the echo is kept');
   });
 
+  it('every scheme: its signature headers stay out of the delivery log (an echoing receiver) and the logs', async () => {
+    const schemes: Array<[object, (h: Record<string, string>) => string[]]> = [
+      [{ scheme: 'github' }, (h) => [h['x-hub-signature-256']!.slice('sha256='.length)]],
+      [{ scheme: 'stripe' }, (h) => h['stripe-signature']!.split(',').filter((p) => p.startsWith('v1=')).map((p) => p.slice(3))],
+      [{ scheme: 'line' }, (h) => [h['x-line-signature']!]],
+      [{ scheme: 'hmac', header: 'X-Shop-Sig', encoding: 'base64', prefix: 'b64=' }, (h) => [h['x-shop-sig']!.slice('b64='.length)]],
+    ];
+    for (const [i, [signature, macsOf]] of schemes.entries()) {
+      const path = `/echo-scheme-${i}`;
+      receiver.on(path, (r) => ({ status: 200, body: JSON.stringify({ headers: r.headers }) }));
+      const ep = await endpoint(path, { signature, eventTypes: [`scheme${i}.echo`] });
+      const ev = await tenant.client.post('/v1/events', { type: `scheme${i}.echo`, data: { i } });
+      assert.equal(ev.status, 202, ev.text);
+      const [req] = await receiver.waitFor(1, path);
+      const macs = macsOf(req!.headers as Record<string, string>);
+      assert.ok(macs.length > 0 && macs.every((m) => m.length >= 20), JSON.stringify(req!.headers));
+      for (const m of macs) signatures.add(m);
+      const attempt = await waitUntil(async () => (await platform.query('SELECT a.response_body FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = $1', [ep.id]))[0], 15_000, 'the echo attempt');
+      assert.match(attempt.response_body, /\[redacted\]/);
+      for (const m of macs) assert.ok(!attempt.response_body.includes(m) && !attempt.response_body.includes(m.replace(/\//g, '\\/')), `${JSON.stringify(signature)}: the echo kept a signature`);
+    }
+  });
+
   it('the database dump and the logs hold no secret, API key or signature', async () => {
     // Error bodies: a bad key and a bad request must not echo what was sent.
     const bad = await platform.client(`${tenant.apiKey}x`).get('/v1/endpoints');

@@ -131,7 +131,7 @@ describe('SSRF: connect to the address that was checked (injected DNS)', () => {
     });
     return { sender, calls };
   }
-  const send = (s: WebhookSender, path: string) => s.send({ url: `http://rebind.test:${port}${path}`, body: '{}', headers: { 'content-type': 'application/json' } });
+  const send = (s: WebhookSender, path: string) => s.send({ url: `http://rebind.test:${port}${path}`, body: '{}', headers: { 'content-type': 'application/json' }, timeoutMs: config.deliveryTimeoutMs });
 
   it('refuses a name when any one of its addresses is internal', async () => {
     const { sender, calls } = senderWith(() => [{ address: '127.0.0.1', family: 4 }, { address: '10.0.0.7', family: 4 }]);
@@ -185,7 +185,7 @@ describe('SSRF: connect to the address that was checked (injected DNS)', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { sender, calls } = senderWith(() => [{ address: '127.0.0.1', family: 4 }]);
     try {
-      const r = await sender.send({ url: `https://rebind.test:${(server.address() as AddressInfo).port}/tls`, body: '{}', headers: {} });
+      const r = await sender.send({ url: `https://rebind.test:${(server.address() as AddressInfo).port}/tls`, body: '{}', headers: {}, timeoutMs: config.deliveryTimeoutMs });
       // Self-signed: verification is on, so the attempt fails as a TLS error after the handshake began.
       assert.equal(r.kind === 'error' && r.errorKind, 'tls', JSON.stringify(r));
       assert.deepEqual(calls, ['rebind.test']);

@@ -16,6 +16,8 @@ export const ENDPOINTS = Number(process.env.FAULT_ENDPOINTS ?? 2);
 const EVENTS_PER_SECOND = Number(process.env.FAULT_RATE ?? 250);
 const IN_FLIGHT = 24;
 export const QUIET_TIMEOUT_MS = 240_000;
+/** How long the receiver holds each batch request, so that a kill lands while batches are in flight. */
+const BATCH_ANSWER_MS = 300;
 /** Runs only the scenarios whose name contains this (for working on one). */
 const ONLY = process.env.FAULT_SCENARIO ?? '';
 export const scenario = (name: string) => ({ skip: ONLY !== '' && !name.includes(ONLY) });
@@ -46,6 +48,12 @@ export interface FaultTarget {
   receiver: TestReceiver;
 }
 
+/** Batch settings for the burst's endpoints (scenarios with batching endpoints). */
+export interface BatchSettings {
+  maxEvents: number;
+  maxWaitMs: number;
+}
+
 export interface InjectContext {
   paths: string[];
   state: Burst;
@@ -57,12 +65,15 @@ export class FaultBurst {
   readonly figures: Figures[] = [];
   /** Every answer the receiver gave, per path. */
   readonly answered: Array<{ path: string; body: string; status: number }> = [];
+  /** Batch requests the receiver is answering right now (it holds each for BATCH_ANSWER_MS). */
+  batchesInFlight = 0;
 
   /** `target` is read when a scenario starts (the suite's `before` fills it in). */
   constructor(private readonly target: () => FaultTarget) {}
 
-  /** A tenant with ENDPOINTS endpoints on paths of its own; `failing()` makes them answer 500. */
-  private async setUp(name: string, failing: () => boolean) {
+  /** A tenant with ENDPOINTS endpoints on paths of its own; `failing()` makes them answer 500;
+   * `batch`: the endpoints batch, and the receiver takes BATCH_ANSWER_MS to answer each batch. */
+  private async setUp(name: string, failing: () => boolean, batch?: BatchSettings) {
     const { admin, apiUrl, receiver } = this.target();
     const t = await admin.post('/v1/admin/tenants', { name });
     assert.equal(t.status, 201, t.text);
@@ -73,9 +84,12 @@ export class FaultBurst {
       receiver.on(path, (req) => {
         const status = failing() ? 500 : 200;
         this.answered.push({ path: req.path, body: req.body, status });
-        return { status };
+        if (!batch) return { status };
+        this.batchesInFlight++;
+        setTimeout(() => this.batchesInFlight--, BATCH_ANSWER_MS);
+        return { status, delayMs: BATCH_ANSWER_MS };
       });
-      const ep = await client.post('/v1/endpoints', { url: receiver.url(path), eventTypes: ['burst.*'] });
+      const ep = await client.post('/v1/endpoints', { url: receiver.url(path), eventTypes: ['burst.*'], ...(batch ? { batch } : {}) });
       assert.equal(ep.status, 201, ep.text);
       paths.push(path);
     }
@@ -105,14 +119,15 @@ export class FaultBurst {
     );
   }
 
-  /** 2xx answers the receiver gave on these paths. */
+  /** 2xx answers the receiver gave on these paths, one per event (a batch carries several). */
   successes(paths: string[]): Array<{ eventId: string; path: string; seq: number }> {
     const set = new Set(paths);
+    type Envelope = { id: string; data: { seq: number } };
     return this.answered
       .filter((r) => set.has(r.path) && r.status < 300)
-      .map((r) => {
-        const body = JSON.parse(r.body) as { id: string; data: { seq: number } };
-        return { eventId: body.id, path: r.path, seq: body.data.seq };
+      .flatMap((r) => {
+        const body = JSON.parse(r.body) as Envelope | { events: Envelope[] };
+        return ('events' in body ? body.events : [body]).map((e) => ({ eventId: e.id, path: r.path, seq: e.data.seq }));
       });
   }
 
@@ -121,12 +136,12 @@ export class FaultBurst {
   }
 
   /** Runs the burst with `inject` alongside it (it returns a description of the faults), waits for
-   * quiet and checks the accounting above. */
-  async run(t: TestContext, name: string, inject: (ctx: InjectContext) => Promise<string>): Promise<Figures> {
+   * quiet and checks the accounting above. `batch`: the endpoints batch (see setUp). */
+  async run(t: TestContext, name: string, inject: (ctx: InjectContext) => Promise<string>, batch?: BatchSettings): Promise<Figures> {
     const started = Date.now();
     const failing = { on: false };
     const { db } = this.target();
-    const { tenantId, client, paths } = await this.setUp(name, () => failing.on);
+    const { tenantId, client, paths } = await this.setUp(name, () => failing.on, batch);
     const state: Burst = { accepted: new Map(), refused: new Set(), dispatched: 0 };
     const sending = this.burst(client, state);
     const [faults] = await Promise.all([inject({ paths, state, expectedPairs: () => state.accepted.size * ENDPOINTS, failing }), sending]);

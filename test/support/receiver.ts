@@ -10,10 +10,10 @@ export interface ReceivedRequest {
   at: number;
 }
 
-export type Behaviour =
-  | { status: number; headers?: Record<string, string>; body?: string }
-  | { hang: true }
-  | ((req: ReceivedRequest, nth: number) => { status: number; headers?: Record<string, string>; body?: string } | { hang: true });
+/** An answer; `delayMs` holds it back that long (a slow receiver). */
+type Answer = { status: number; headers?: Record<string, string>; body?: string; delayMs?: number };
+
+export type Behaviour = Answer | { hang: true } | ((req: ReceivedRequest, nth: number) => Answer | { hang: true });
 
 /** A real HTTP receiver on loopback. Each path answers as told (default 200) and every request is
  * recorded; `waitFor` resolves on arrival, without polling. */
@@ -94,8 +94,17 @@ export class TestReceiver {
         res.on('close', () => this.hanging.delete(res));
         return;
       }
-      res.writeHead(answer.status, answer.headers);
-      res.end(answer.body ?? '');
+      const send = () => {
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body ?? '');
+      };
+      if (answer.delayMs) {
+        this.hanging.add(res);
+        setTimeout(() => {
+          this.hanging.delete(res);
+          if (!res.destroyed) send();
+        }, answer.delayMs);
+      } else send();
     });
   }
 }

@@ -29,7 +29,7 @@ export class WorkerProcess {
     try {
       await w.waitReady();
     } catch (err) {
-      // A worker that did not come up must not outlive the test (it would keep the test process alive).
+      // A worker too slow to come up must not outlive the test (it would keep the test process alive).
       await w.kill();
       throw err;
     }

@@ -10,6 +10,7 @@ import { AppConfig, ConfigModule } from '#libs/config';
 import { ApiModule } from './api.module.js';
 import { toErrorBody } from './common/error-body.js';
 import { assertRouteScopes } from './common/route-table.js';
+import { keepRawJsonBodies } from './common/raw-body.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -44,6 +45,7 @@ export async function createApiApp(config: AppConfig, logger: Logger = createLog
     bodyParser: false,
   });
   adapter.getInstance().removeContentTypeParser('text/plain');
+  keepRawJsonBodies(adapter.getInstance());
   // Nest registers its routes at init, after this hook is in place.
   adapter.getInstance().addHook('onRoute', (route) => {
     const limit = LARGE_BODY_ROUTES[route.url];

@@ -34,7 +34,7 @@ export class WorkerLifecycle implements BeforeApplicationShutdown {
   }
 
   start(): void {
-    assertOneHandlerPerJob(this.hosts.map((h) => this.reflector.get<JobName>(HANDLES_JOB, h.constructor)));
+    assertOneHandlerPerJob(this.hosts.map((h) => this.reflector.get<JobName[]>(HANDLES_JOB, h.constructor)));
     const [fanOut, delivery, recovery] = this.workers as [Worker, Worker, Worker];
     fanOut.concurrency = Math.max(1, Math.ceil(this.config.workerConcurrency / 10));
     delivery.concurrency = this.config.workerConcurrency;

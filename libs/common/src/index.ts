@@ -8,3 +8,4 @@ export * from './logger.module.js';
 export * from './pagination.js';
 export * from './batcher.js';
 export * from './http-drain.js';
+export * from './json-member.js';

@@ -16,6 +16,13 @@ export const REDACTED_PATHS = [
   '*.signature',
   'headers["webhook-signature"]',
   '*.headers["webhook-signature"]',
+  // The other schemes' signature headers (an hmac scheme's own header is never logged: no log line carries outgoing headers).
+  'headers["x-hub-signature-256"]',
+  '*.headers["x-hub-signature-256"]',
+  'headers["stripe-signature"]',
+  '*.headers["stripe-signature"]',
+  'headers["x-line-signature"]',
+  '*.headers["x-line-signature"]',
 ];
 
 export type LogFormat = 'json' | 'pretty';

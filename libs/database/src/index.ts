@@ -2,5 +2,5 @@ export * from './prisma.service.js';
 export * from './database.module.js';
 export * from './database-errors.js';
 export * from './pg-pool.js';
-export { Prisma, EndpointStatus, DeliveryStatus } from './generated/client.js';
-export type { Tenant, ApiKey, ServiceKey, Endpoint, Event, Delivery, DeliveryAttempt } from './generated/client.js';
+export { Prisma, EndpointStatus, DeliveryStatus, PayloadFormat } from './generated/client.js';
+export type { Tenant, ApiKey, ServiceKey, Endpoint, Event, Delivery, DeliveryAttempt, DeliveryBatch } from './generated/client.js';

@@ -7,7 +7,7 @@ interface DeliveryKey {
   deliveryId: string;
 }
 
-/** Loads what an attempt needs; concurrent attempts share one query (see Batcher). */
+/** Loads what an attempt needs; concurrent attempts share one query (see Batcher), a lone one is a batch of one. */
 @Injectable()
 export class AttemptLoader {
   private readonly batcher: Batcher<DeliveryKey, AttemptContext | null>;
@@ -16,7 +16,7 @@ export class AttemptLoader {
     this.batcher = new Batcher({
       maxBatch: 200,
       maxInFlight: 1,
-      runOne: (k) => deliveries.loadForAttempt(k.tenantId, k.deliveryId),
+      runOne: async (k) => (await deliveries.loadManyForAttempt([k]))[0] ?? null,
       runMany: (keys) => deliveries.loadManyForAttempt(keys),
     });
   }

@@ -1,34 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { Batcher } from '#libs/common';
-import { DeliveryRepository, type AttemptRecord } from './delivery.repository.js';
+import { DeliveryRepository, type AttemptUnit } from './delivery.repository.js';
 
-interface AttemptToRecord {
-  tenantId: string;
-  deliveryId: string;
-  attempt: AttemptRecord;
-}
-
-/** Records attempts in batches (group commit; see Batcher). Each caller is answered only after its
- * row has committed, so a job never completes on an outcome that is not in the log, and every row
- * keeps its own attempt-count guard. */
+/** Records attempts in batches (group commit; see Batcher), single deliveries and batches alike in
+ * one statement. Each caller is answered only after its rows have committed, so a job never
+ * completes on an outcome that is not in the log, and every row keeps its own attempt-count guard. */
 @Injectable()
 export class AttemptRecorder {
-  private readonly batcher: Batcher<AttemptToRecord, boolean>;
+  private readonly batcher: Batcher<AttemptUnit, Set<string>>;
 
   constructor(deliveries: DeliveryRepository) {
+    const runMany = async (units: AttemptUnit[]) => {
+      const recorded = await deliveries.recordAttempts(units);
+      return units.map((u) => new Set(u.rows.filter((r) => recorded.has(r.deliveryId)).map((r) => r.deliveryId)));
+    };
     this.batcher = new Batcher({
       maxBatch: 200,
       maxInFlight: 1,
-      key: (a) => a.deliveryId,
-      runOne: (a) => deliveries.recordAttempt(a.tenantId, a.deliveryId, a.attempt),
-      runMany: async (batch) => {
-        const recorded = await deliveries.recordAttempts(batch);
-        return batch.map((a) => recorded.has(a.deliveryId));
-      },
+      // A delivery appears once per statement: a unit is keyed by its batch, or its one delivery.
+      key: (u) => u.batch?.batchId ?? u.rows[0]?.deliveryId ?? '',
+      runOne: async (u) => (await runMany([u]))[0]!,
+      runMany,
     });
   }
 
-  record(tenantId: string, deliveryId: string, attempt: AttemptRecord): Promise<boolean> {
-    return this.batcher.submit({ tenantId, deliveryId, attempt });
+  /** The deliveries of `unit` whose attempt was recorded (none when another run recorded it first). */
+  record(unit: AttemptUnit): Promise<Set<string>> {
+    return this.batcher.submit(unit);
   }
 }

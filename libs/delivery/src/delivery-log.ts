@@ -27,6 +27,9 @@ export interface DeliveryView {
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;
+  /** The batch that will send this delivery while it waits in one; null otherwise (a finished delivery
+   * has left its batch: each attempt keeps its own batchId). */
+  batchId: string | null;
 }
 
 export interface AttemptView {
@@ -37,6 +40,8 @@ export interface AttemptView {
   errorKind: string | null;
   errorMessage: string | null;
   responseBody: string | null;
+  /** The batch this attempt sent the delivery in (its webhook-id); null when it went alone. */
+  batchId: string | null;
 }
 
 export function toDeliveryView(d: Delivery): DeliveryView {
@@ -53,6 +58,7 @@ export function toDeliveryView(d: Delivery): DeliveryView {
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
     completedAt: d.completedAt,
+    batchId: d.batchId,
   };
 }
 
@@ -65,6 +71,7 @@ export function toAttemptView(a: DeliveryAttempt): AttemptView {
     errorKind: a.errorKind,
     errorMessage: a.errorMessage,
     responseBody: a.responseBody,
+    batchId: a.batchId,
   };
 }
 

@@ -5,9 +5,12 @@ import { AdminDeliveryLogRepository } from './admin-delivery-log.repository.js';
 import { DeliveryLogRepository } from './delivery-log.repository.js';
 import { AttemptLoader } from './attempt-loader.js';
 import { AttemptRecorder } from './attempt-recorder.js';
+import { BatchCollector } from './batch-collector.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { DeliveryService } from './delivery.service.js';
+import { EndpointAdmission } from './endpoint-admission.js';
 import { EndpointGate } from './endpoint-gate.js';
+import { RequestBuilder } from './request-builder.js';
 import { WebhookSender } from './webhook-sender.js';
 
 @Module({
@@ -16,13 +19,16 @@ import { WebhookSender } from './webhook-sender.js';
     EndpointSecretCipher,
     AttemptLoader,
     AttemptRecorder,
+    BatchCollector,
     DeliveryRepository,
     DeliveryService,
+    EndpointAdmission,
     EndpointGate,
+    RequestBuilder,
     WebhookSender,
     DeliveryLogRepository,
     AdminDeliveryLogRepository,
   ],
-  exports: [DeliveryService, EndpointGate, DeliveryLogRepository, AdminDeliveryLogRepository],
+  exports: [DeliveryService, DeliveryLogRepository, AdminDeliveryLogRepository],
 })
 export class DeliveryModule {}

@@ -2,22 +2,40 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock, LOGGER, type Logger } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { classifyAttempt, DomainEvents } from '#libs/domain-events';
-import { EndpointSecretCipher } from '#libs/endpoints';
-import { RateLimitStore } from '#libs/queue';
 import { AttemptLoader } from './attempt-loader.js';
 import { AttemptRecorder } from './attempt-recorder.js';
-import { DeliveryRepository } from './delivery.repository.js';
-import { redactEcho, sensitiveOutgoing } from './redact-echo.js';
+import { BatchCollector } from './batch-collector.js';
+import { DeliveryRepository, type AttemptRecord, type AttemptRow, type BatchMember } from './delivery.repository.js';
+import { EndpointAdmission } from './endpoint-admission.js';
+import { redactEcho } from './redact-echo.js';
+import { RequestBuilder, type RequestUnit } from './request-builder.js';
 import { RetryPolicy, type Verdict } from './retry-policy.js';
-import { signatureHeader } from './signing.js';
-import { buildWebhookBody } from './webhook-payload.js';
 import { WebhookSender } from './webhook-sender.js';
 
-export const USER_AGENT = 'Hookrelay-Webhooks/0.1 (+https://www.standardwebhooks.com)';
+/** `deferred`: not now (the endpoint's cap or rate limit, or a batch still filling); no attempt was
+ * made or counted. `batched`: the delivery is in a batch, which its own job sends. */
+export type AttemptOutcome =
+  | Verdict
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'deferred'; delayMs: number }
+  | { outcome: 'batched'; batchId: string };
 
-/** `throttled`: the endpoint's rateLimitPerSecond is used up; no attempt was made or counted. */
-export type AttemptOutcome = Verdict | { outcome: 'skipped'; reason: string } | { outcome: 'throttled'; delayMs: number };
+/** One request's worth of work: a single delivery, or a batch. */
+interface Send {
+  tenantId: string;
+  request: RequestUnit;
+  /** The request's attempt number: the delivery's, or the batch's (its retry schedule). */
+  attemptNumber: number;
+  /** The attempt count the retry schedule counts from: the delivery's series start; 0 for a batch
+   * (a new row each time, so its own count is its series). */
+  seriesStart: number;
+  /** The deliveries it carries that are still pending, with their own attempt counts. */
+  deliveries: ReadonlyArray<Pick<BatchMember, 'deliveryId' | 'attemptCount' | 'eventId' | 'eventType'>>;
+  batchId: string | null;
+}
 
+/** Orchestrates an attempt: load, admit, build, send, decide, record. How a request looks (scheme,
+ * payload, batch body) is the RequestBuilder's; whether it may go now, the EndpointAdmission's. */
 @Injectable()
 export class DeliveryService {
   private readonly policy: RetryPolicy;
@@ -26,112 +44,139 @@ export class DeliveryService {
     private readonly deliveries: DeliveryRepository,
     private readonly loader: AttemptLoader,
     private readonly recorder: AttemptRecorder,
+    private readonly admission: EndpointAdmission,
+    private readonly builder: RequestBuilder,
+    private readonly batches: BatchCollector,
     private readonly sender: WebhookSender,
     private readonly clock: Clock,
     config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-    private readonly secrets: EndpointSecretCipher,
-    private readonly rates: RateLimitStore,
     private readonly events: DomainEvents,
   ) {
     this.policy = new RetryPolicy(config.retryScheduleSeconds, () => clock.random());
   }
 
-  /** Makes the next attempt of a delivery and records it. Safe to call again for the same
-   * delivery: a finished delivery is skipped, and the attempt count guards the write. `series` is
-   * the job's: a job left over from an earlier series of attempts (a stalled one run again after
-   * the delivery was sent again) leaves the delivery to the job of its current series. */
-  async attempt(tenantId: string, deliveryId: string, series = 0): Promise<AttemptOutcome> {
-    const ctx = await this.loader.load(tenantId, deliveryId);
+  /** Makes the next attempt of a delivery and records it, or puts it into a batch when its endpoint
+   * batches. Safe to call again for the same delivery: a finished delivery is skipped, and the
+   * attempt count guards the write. `series` is the job's: a job left over from an earlier series
+   * of attempts (a stalled one run again after the delivery was sent again) leaves the delivery to
+   * the job of its current series. */
+  async attempt(job: { tenantId: string; deliveryId: string; series?: number }): Promise<AttemptOutcome> {
+    const series = job.series ?? 0;
+    const ctx = await this.loader.load(job.tenantId, job.deliveryId);
     if (!ctx) return { outcome: 'skipped', reason: 'delivery not found' };
     if (ctx.status !== 'pending') return { outcome: 'skipped', reason: `delivery already ${ctx.status}` };
     if (ctx.series !== series) return { outcome: 'skipped', reason: `job of series ${series}, delivery in series ${ctx.series}` };
-    if (!ctx.endpointActive) {
-      await this.deliveries.failWithoutAttempt(tenantId, deliveryId, 'endpoint disabled or deleted');
-      this.logger.info({ outcome: 'failed', deliveryId, tenantId, eventId: ctx.eventId, endpointId: ctx.endpointId }, `failed ${ctx.eventType} to ${logTarget(ctx.endpointUrl)}: endpoint disabled or deleted, not sent`);
+    if (ctx.batchId) return { outcome: 'batched', batchId: ctx.batchId };
+    if (!ctx.endpoint.active) {
+      await this.deliveries.failWithoutAttempt(ctx.tenantId, ctx.deliveryId, 'endpoint disabled or deleted');
+      const ids = { deliveryId: ctx.deliveryId, tenantId: ctx.tenantId, eventId: ctx.eventId, endpointId: ctx.endpoint.endpointId };
+      this.logger.info({ outcome: 'failed', ...ids }, `failed ${ctx.eventType} to ${logTarget(ctx.endpoint.url)}: endpoint disabled or deleted, not sent`);
       return { outcome: 'failed', reason: 'endpoint disabled or deleted' };
     }
-
-    const throttle = await this.endpointThrottle(ctx.endpointId, ctx.endpointRateLimitPerSecond);
-    if (throttle > 0) return { outcome: 'throttled', delayMs: throttle };
-
-    const attemptNumber = ctx.attemptCount + 1;
-    const secrets = ctx.endpointSecrets.map((s) => this.secrets.open(ctx.endpointId, s.ciphertext, s.keyId));
-    const customHeaders = this.secrets.openHeaders(ctx.endpointId, ctx.endpointHeaders);
-    const body = buildWebhookBody({ id: ctx.eventId, type: ctx.eventType, createdAt: ctx.eventCreatedAt, dataJson: ctx.eventDataJson });
-    const startedAt = new Date(this.clock.now());
-    const timestamp = Math.floor(startedAt.getTime() / 1000);
-    const signature = signatureHeader(secrets, ctx.eventId, timestamp, body);
-    const result = await this.sender.send({
-      url: ctx.endpointUrl,
-      body,
-      headers: {
-        ...customHeaders,
-        'content-type': 'application/json',
-        'user-agent': USER_AGENT,
-        'webhook-id': ctx.eventId,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signature,
-        'x-webhook-event': ctx.eventType,
-        'x-webhook-delivery': ctx.deliveryId,
-      },
+    if (ctx.endpoint.batch) return this.batches.collect(ctx, ctx.endpoint.batch);
+    return this.send({
+      tenantId: ctx.tenantId,
+      request: { endpoint: ctx.endpoint, webhookId: ctx.eventId, deliveryRef: ctx.deliveryId, batched: false, payloadFormat: ctx.endpoint.payloadFormat, items: [ctx] },
+      attemptNumber: ctx.attemptCount + 1,
+      seriesStart: ctx.seriesStart,
+      deliveries: [ctx],
+      batchId: null,
     });
-    const verdict = this.policy.decide(result, attemptNumber, ctx.seriesStart);
-    const status = verdict.outcome === 'retry' ? 'pending' : verdict.outcome;
-    const record = {
-      attemptNumber,
-      startedAt,
-      durationMs: result.durationMs,
-      responseStatus: result.kind === 'response' ? result.status : null,
-      errorKind: result.kind === 'error' ? result.errorKind : null,
-      errorMessage: result.kind === 'error' ? result.message : null,
-      responseBody: result.kind === 'response' ? redactEcho(result.body, sensitiveOutgoing(signature, customHeaders)) : null,
-      status,
-      nextAttemptAt: verdict.outcome === 'retry' ? new Date(this.clock.now() + verdict.delayMs) : null,
-      lastError: verdict.outcome === 'succeeded' ? null : verdict.reason,
-    } as const;
-    const recorded = await this.recorder.record(tenantId, deliveryId, record);
-    const answer = result.kind === 'response' ? result.status : result.errorKind;
-    const log = { status: answer, durationMs: result.durationMs, attempt: attemptNumber, outcome: verdict.outcome, deliveryId, tenantId, eventId: ctx.eventId, endpointId: ctx.endpointId };
-    if (!recorded) {
-      this.logger.warn(log, 'attempt made but another run recorded this attempt number first');
-      return { outcome: 'skipped', reason: 'attempt recorded by another run' };
-    }
-    this.events.emit('attempt.recorded', {
-      tenantId,
-      deliveryId,
-      eventId: ctx.eventId,
-      eventType: ctx.eventType,
-      endpointId: ctx.endpointId,
-      attemptNumber,
-      startedAt,
-      durationMs: result.durationMs,
-      result: classifyAttempt(record.responseStatus, record.errorKind),
-      responseStatus: record.responseStatus,
-      errorKind: record.errorKind,
-      deliveryStatus: status,
-      nextAttemptAt: record.nextAttemptAt,
-      reason: record.lastError,
-    });
-    // One line per outcome: what happened and where in the message, status and duration as fields.
-    const what = `${ctx.eventType} to ${logTarget(ctx.endpointUrl)}`;
-    if (verdict.outcome === 'succeeded') this.logger.info(log, `delivered ${what}`);
-    else if (verdict.outcome === 'retry') this.logger.info({ ...log, retryInMs: verdict.delayMs }, `retrying ${what}`);
-    else this.logger.info({ ...log, reason: verdict.reason }, `failed ${what}${attemptNumber >= this.policy.maxAttempts ? '' : ', not retried'}`);
-    return verdict;
   }
 
-  /** Milliseconds to wait before this endpoint may take another delivery (0: go now). A Redis
-   * failure lets the delivery through: a late limit is better than a stuck queue. */
-  private async endpointThrottle(endpointId: string, perSecond: number | null): Promise<number> {
-    if (!perSecond) return 0;
-    try {
-      const d = await this.rates.hit(`ep:${endpointId}`, perSecond);
-      return d.allowed ? 0 : d.retryAfterMs + Math.floor(this.clock.random() * 50);
-    } catch (err) {
-      this.logger.warn({ endpointId, reason: (err as Error).message }, 'endpoint rate limit unavailable, delivering anyway');
-      return 0;
+  /** Makes the next attempt of a batch: one request with every member, the same bytes each time;
+   * the attempt is recorded on each member still pending. */
+  async attemptBatch(job: { tenantId: string; batchId: string }): Promise<AttemptOutcome> {
+    const b = await this.deliveries.loadBatch(job.tenantId, job.batchId);
+    if (!b) return { outcome: 'skipped', reason: 'batch not found' };
+    if (b.status !== 'pending') return { outcome: 'skipped', reason: `batch already ${b.status}` };
+    if (!b.endpoint.active) {
+      await this.deliveries.failBatchWithoutAttempt(b.tenantId, b.batchId, 'endpoint disabled or deleted');
+      const ids = { batchId: b.batchId, tenantId: b.tenantId, endpointId: b.endpoint.endpointId };
+      this.logger.info({ outcome: 'failed', ...ids }, `failed a batch of ${b.members.length} to ${logTarget(b.endpoint.url)}: endpoint disabled or deleted, not sent`);
+      return { outcome: 'failed', reason: 'endpoint disabled or deleted' };
     }
+    const pending = b.members.filter((m) => m.status === 'pending');
+    if (pending.length === 0) {
+      // Nothing left to carry: close the batch so that it does not stay pending for ever.
+      await this.deliveries.failBatchWithoutAttempt(b.tenantId, b.batchId, 'no pending delivery left in the batch');
+      return { outcome: 'skipped', reason: 'no pending delivery left in the batch' };
+    }
+    return this.send({
+      tenantId: b.tenantId,
+      request: { endpoint: b.endpoint, webhookId: b.batchId, deliveryRef: b.batchId, batched: true, payloadFormat: b.payloadFormat, items: b.members },
+      attemptNumber: b.attemptCount + 1,
+      seriesStart: 0,
+      deliveries: pending,
+      batchId: b.batchId,
+    });
+  }
+
+  private async send(s: Send): Promise<AttemptOutcome> {
+    const endpoint = s.request.endpoint;
+    const admission = await this.admission.admit(endpoint.endpointId, endpoint.rateLimitPerSecond);
+    if (admission.kind === 'defer') return { outcome: 'deferred', delayMs: admission.delayMs };
+    try {
+      const built = this.builder.build(s.request);
+      const result = await this.sender.send(built.webhook);
+      const verdict = this.policy.decide(result, s.attemptNumber, s.seriesStart);
+      const status: AttemptRecord['status'] = verdict.outcome === 'retry' ? 'pending' : verdict.outcome;
+      const attempt: Omit<AttemptRecord, 'attemptNumber'> = {
+        startedAt: built.startedAt,
+        durationMs: result.durationMs,
+        responseStatus: result.kind === 'response' ? result.status : null,
+        errorKind: result.kind === 'error' ? result.errorKind : null,
+        errorMessage: result.kind === 'error' ? result.message : null,
+        responseBody: result.kind === 'response' ? redactEcho(result.body, built.sensitive()) : null,
+        status,
+        nextAttemptAt: verdict.outcome === 'retry' ? new Date(this.clock.now() + verdict.delayMs) : null,
+        lastError: verdict.outcome === 'succeeded' ? null : verdict.reason,
+      };
+      const rows: AttemptRow[] = s.deliveries.map((d) => ({ tenantId: s.tenantId, deliveryId: d.deliveryId, attempt: { ...attempt, attemptNumber: d.attemptCount + 1 } }));
+      const batch = s.batchId ? { batchId: s.batchId, tenantId: s.tenantId, attemptNumber: s.attemptNumber, status, nextAttemptAt: attempt.nextAttemptAt, lastError: attempt.lastError } : null;
+      const recorded = await this.recorder.record({ rows, batch });
+      const answer = result.kind === 'response' ? result.status : result.errorKind;
+      const ids = s.batchId ? { batchId: s.batchId, size: s.deliveries.length } : { deliveryId: s.request.deliveryRef, eventId: s.request.webhookId };
+      const log = { status: answer, durationMs: result.durationMs, attempt: s.attemptNumber, outcome: verdict.outcome, ...ids, tenantId: s.tenantId, endpointId: endpoint.endpointId };
+      if (recorded.size === 0) {
+        this.logger.warn(log, 'attempt made but another run recorded this attempt number first');
+        return { outcome: 'skipped', reason: 'attempt recorded by another run' };
+      }
+      s.deliveries.forEach((d, i) => {
+        if (recorded.has(d.deliveryId)) this.emitRecorded(s, d, rows[i]!.attempt.attemptNumber, attempt);
+      });
+      // One line per outcome: what happened and where in the message, status and duration as fields.
+      const types = built.webhook.headers['x-webhook-event'];
+      const what = `${s.batchId ? `a batch of ${s.request.items.length} (${types})` : types} to ${logTarget(endpoint.url)}`;
+      if (verdict.outcome === 'succeeded') this.logger.info(log, `delivered ${what}`);
+      else if (verdict.outcome === 'retry') this.logger.info({ ...log, retryInMs: verdict.delayMs }, `retrying ${what}`);
+      else this.logger.info({ ...log, reason: verdict.reason }, `failed ${what}${s.attemptNumber - s.seriesStart >= this.policy.maxAttempts ? '' : ', not retried'}`);
+      return verdict;
+    } finally {
+      admission.release();
+    }
+  }
+
+  /** Once per delivery attempt, after it committed (endpoint health and stats subscribe). */
+  private emitRecorded(s: Send, d: Send['deliveries'][number], attemptNumber: number, attempt: Omit<AttemptRecord, 'attemptNumber'>): void {
+    this.events.emit('attempt.recorded', {
+      tenantId: s.tenantId,
+      deliveryId: d.deliveryId,
+      eventId: d.eventId,
+      eventType: d.eventType,
+      endpointId: s.request.endpoint.endpointId,
+      attemptNumber,
+      batchId: s.batchId,
+      startedAt: attempt.startedAt,
+      durationMs: attempt.durationMs,
+      result: classifyAttempt(attempt.responseStatus, attempt.errorKind),
+      responseStatus: attempt.responseStatus,
+      errorKind: attempt.errorKind,
+      deliveryStatus: attempt.status,
+      nextAttemptAt: attempt.nextAttemptAt,
+      reason: attempt.lastError,
+    });
   }
 }
 
@@ -144,4 +189,3 @@ function logTarget(url: string): string {
     return '(invalid url)';
   }
 }
-

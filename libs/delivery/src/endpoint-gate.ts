@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '#libs/common';
 import { AppConfig } from '#libs/config';
 
-/** Run the attempt now (call `release` when it is over), or give the worker slot back and come back later. */
-export type Admission = { kind: 'run'; release: () => void } | { kind: 'defer'; delayMs: number };
+/** Run the attempt now (call `release` when it is over; `release(false)` when no request was made,
+ * so its duration says nothing about the endpoint), or give the worker slot back and come back later. */
+export type Admission = { kind: 'run'; release: (attempted?: boolean) => void } | { kind: 'defer'; delayMs: number };
 
 /** How long a job may hold its worker slot waiting for its endpoint to free up. */
 export const GATE_MAX_WAIT_MS = 250;
@@ -69,11 +70,11 @@ export class EndpointGate {
     let released = false;
     return {
       kind: 'run',
-      release: () => {
+      release: (attempted = true) => {
         if (released) return;
         released = true;
         const duration = this.clock.now() - started;
-        s.ewmaMs = s.ewmaMs === 0 ? duration : s.ewmaMs + EWMA_WEIGHT * (duration - s.ewmaMs);
+        if (attempted) s.ewmaMs = s.ewmaMs === 0 ? duration : s.ewmaMs + EWMA_WEIGHT * (duration - s.ewmaMs);
         s.starts.splice(s.starts.indexOf(started), 1);
         const next = s.waiters.shift();
         if (next) return next(true);

@@ -1,6 +1,6 @@
 export * from './attempt-result.js';
-export * from './signing.js';
-export * from './webhook-payload.js';
+export * from './payload-format.js';
+export * from './request-builder.js';
 export * from './retry-policy.js';
 export * from './network-error.js';
 export * from './webhook-sender.js';
@@ -11,4 +11,5 @@ export * from './admin-delivery-log.repository.js';
 export * from './delivery.module.js';
 export * from './retry-later.error.js';
 export * from './endpoint-gate.js';
+export * from './endpoint-admission.js';
 export * from './delivery.repository.js';

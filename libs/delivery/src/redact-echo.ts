@@ -6,9 +6,12 @@ export function redactEcho(body: string, sensitive: readonly string[]): string {
   return out;
 }
 
-/** What must not be stored from a webhook's own headers: each signature (and its base64 alone,
- * as JSON escaping can change the `v1,` prefix's surroundings) and each custom header value. */
-export function sensitiveOutgoing(signatureHeader: string, customHeaders: Record<string, string>): string[] {
-  const sigs = signatureHeader.split(' ').flatMap((e) => [e, e.slice(e.indexOf(',') + 1), e.slice(e.indexOf(',') + 1).replace(/\//g, '\\/')]);
-  return [...sigs, ...Object.values(customHeaders)];
+/** What must not be stored from a webhook's own headers: each signature header's value, each MAC on
+ * its own (and with `/` JSON-escaped, as an echo may write base64) and each custom header value. */
+export function sensitiveOutgoing(signed: { headers: Record<string, string>; signatures: readonly string[] }, customHeaders: Record<string, string>): string[] {
+  const macs = signed.signatures.flatMap((s) => [s, s.replace(/\//g, '\\/')]);
+  // The headers that carry a signature (not, say, an hmac scheme's timestamp header).
+  const carriers = Object.values(signed.headers).filter((v) => signed.signatures.some((s) => v.includes(s)));
+  // Longest first: a header value is blanked whole before the MACs inside it.
+  return [...carriers, ...macs, ...Object.values(customHeaders)].sort((a, b) => b.length - a.length);
 }

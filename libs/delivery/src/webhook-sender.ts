@@ -15,10 +15,13 @@ export interface OutgoingWebhook {
   url: string;
   body: string;
   headers: Record<string, string>;
+  /** The attempt's whole budget: the endpoint's timeoutMs, at most DELIVERY_TIMEOUT_MS. */
+  timeoutMs: number;
 }
 
 /** Sends one webhook over a keep-alive pool per origin. Never throws: every outcome is an
- * AttemptResult. The attempt's whole budget (connect, headers, body) is one timer. */
+ * AttemptResult. The attempt's whole budget (connect, headers, body) is one timer; the pool's own
+ * timeouts are DELIVERY_TIMEOUT_MS, the most any endpoint may have. */
 @Injectable()
 export class WebhookSender implements OnApplicationShutdown {
   private readonly agent: Agent;
@@ -43,7 +46,8 @@ export class WebhookSender implements OnApplicationShutdown {
 
   async send(webhook: OutgoingWebhook): Promise<AttemptResult> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new AttemptTimeoutError(this.timeoutMs)), this.timeoutMs);
+    const timeoutMs = Math.min(webhook.timeoutMs, this.timeoutMs);
+    const timer = setTimeout(() => controller.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs);
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {

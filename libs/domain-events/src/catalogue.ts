@@ -12,6 +12,8 @@ export interface AttemptRecordedEvent {
   eventType: string;
   endpointId: string;
   attemptNumber: number;
+  /** The batch whose request carried this attempt (one event per delivery of the batch); null when it went alone. */
+  batchId: string | null;
   startedAt: Date;
   durationMs: number;
   result: AttemptResultClass;

@@ -1,8 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { uuidv7 } from '#libs/common';
-import { PrismaService, type Endpoint, type EndpointStatus, type Prisma } from '#libs/database';
+import { PrismaService, type Endpoint, type EndpointStatus, type PayloadFormat, type Prisma } from '#libs/database';
+import type { SignatureOptions } from './signing/index.js';
 
-export interface NewEndpoint {
+/** How an endpoint wants its webhooks: signature, payload, batching, timeout. */
+export interface DeliverySettings {
+  signature: SignatureOptions;
+  payloadFormat: PayloadFormat;
+  batchMaxEvents: number | null;
+  batchMaxWaitMs: number | null;
+  timeoutMs: number | null;
+}
+
+export interface NewEndpoint extends DeliverySettings {
   id: string;
   url: string;
   description: string | null;
@@ -16,7 +26,7 @@ export interface SealedSecret {
   keyId: string;
 }
 
-export interface EndpointChanges {
+export interface EndpointChanges extends Partial<DeliverySettings> {
   url?: string;
   description?: string | null;
   eventTypes?: string[];
@@ -33,7 +43,7 @@ export class EndpointRepository {
   /** The endpoint and its first signing secret, together. */
   async create(tenantId: string, e: NewEndpoint, secret: SealedSecret): Promise<Endpoint> {
     const [created] = await this.prisma.$transaction([
-      this.prisma.endpoint.create({ data: { ...e, headers: e.headers as Prisma.InputJsonObject, tenantId } }),
+      this.prisma.endpoint.create({ data: { ...e, headers: e.headers as Prisma.InputJsonObject, signature: e.signature as unknown as Prisma.InputJsonObject, tenantId } }),
       this.prisma.endpointSecret.create({ data: { id: uuidv7(), tenantId, endpointId: e.id, ...secret } }),
     ]);
     return created;
@@ -52,8 +62,13 @@ export class EndpointRepository {
   }
 
   async update(tenantId: string, id: string, changes: EndpointChanges): Promise<Endpoint | null> {
-    const { headers, ...rest } = changes;
-    const data = { ...rest, ...(headers !== undefined ? { headers: headers as Prisma.InputJsonObject } : {}), ...statusChange(changes.status) };
+    const { headers, signature, ...rest } = changes;
+    const data = {
+      ...rest,
+      ...(headers !== undefined ? { headers: headers as Prisma.InputJsonObject } : {}),
+      ...(signature !== undefined ? { signature: signature as unknown as Prisma.InputJsonObject } : {}),
+      ...statusChange(changes.status),
+    };
     const { count } = await this.prisma.endpoint.updateMany({ where: { id, tenantId, deletedAt: null }, data });
     return count === 0 ? null : this.findById(tenantId, id);
   }
@@ -65,6 +80,15 @@ export class EndpointRepository {
       data: { deletedAt: new Date(), status: 'disabled' },
     });
     return count > 0;
+  }
+
+  /** The newest live signing secret, sealed (what signs for a single-signature scheme). */
+  async currentSecret(tenantId: string, endpointId: string): Promise<SealedSecret | null> {
+    return this.prisma.endpointSecret.findFirst({
+      where: { tenantId, endpointId, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+      orderBy: { createdAt: 'desc' },
+      select: { ciphertext: true, keyId: true },
+    });
   }
 
   /** Adds a new current secret; every secret still live keeps signing until `graceUntil` at most.

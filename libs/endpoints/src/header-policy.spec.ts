@@ -34,3 +34,12 @@ describe('checkCustomHeaders', () => {
     for (const v of [null, [], 'x', 1]) assert.throws(() => checkCustomHeaders(v), /must be an object/);
   });
 });
+
+describe('checkCustomHeaders with signature headers', () => {
+  it('refuses the names the signature schemes use, in any case', () => {
+    const reserved = new Set(['x-hub-signature-256', 'x-fastcomments-signature']);
+    assert.throws(() => checkCustomHeaders({ 'X-Hub-Signature-256': 'x' }, reserved), /headers: X-Hub-Signature-256 is reserved for signatures/);
+    assert.throws(() => checkCustomHeaders({ 'x-fastcomments-signature': 'x' }, reserved), /reserved for signatures/);
+    assert.deepEqual(checkCustomHeaders({ 'x-other': 'y' }, reserved), { 'x-other': 'y' });
+  });
+});

@@ -10,6 +10,8 @@ import { EventWriter, type WriteResult } from './event-writer.js';
 export interface DispatchInput {
   type: string;
   data: Record<string, unknown>;
+  /** `data` exactly as the client sent it, when the transport kept it: stored and delivered byte for byte. */
+  dataJson?: string;
   idempotencyKey?: string;
 }
 
@@ -48,7 +50,7 @@ export class EventService {
       const refused = refuseReserved(i);
       return refused ? { error: refused } : undefined;
     });
-    const prepared = inputs.map((i) => ({ id: uuidv7(), type: i.type, dataJson: JSON.stringify(i.data), idempotencyKey: i.idempotencyKey ?? null }));
+    const prepared = inputs.map((i) => ({ id: uuidv7(), type: i.type, dataJson: i.dataJson ?? JSON.stringify(i.data), idempotencyKey: i.idempotencyKey ?? null }));
     const toWrite: number[] = [];
     const firstWithKey = new Set<string>();
     inputs.forEach((_, n) => {
@@ -79,7 +81,7 @@ export class EventService {
     prepared.forEach((p, n) => {
       if (results[n]) return;
       const event = underKey.get(p.idempotencyKey!)!;
-      results[n] = event.type === p.type && event.dataJson === p.dataJson ? { ok: { event, replayed: true } } : { error: idempotencyConflict() };
+      results[n] = sameEvent(event, p.type, p.dataJson, inputs[n]!.data) ? { ok: { event, replayed: true } } : { error: idempotencyConflict() };
     });
     await this.enqueue(
       tenantId,
@@ -99,7 +101,7 @@ export class EventService {
   }
 
   private async store(tenantId: string, input: DispatchInput): Promise<DispatchResult> {
-    const dataJson = JSON.stringify(input.data);
+    const dataJson = input.dataJson ?? JSON.stringify(input.data);
     let result: WriteResult;
     try {
       result = await this.events.write(tenantId, { id: uuidv7(), type: input.type, dataJson, idempotencyKey: input.idempotencyKey ?? null });
@@ -108,7 +110,7 @@ export class EventService {
       throw err;
     }
     if (!result.created) {
-      if (result.event.type !== input.type || result.event.dataJson !== dataJson) throw idempotencyConflict();
+      if (!sameEvent(result.event, input.type, dataJson, input.data)) throw idempotencyConflict();
       return { event: result.event, replayed: true };
     }
     await this.enqueue(tenantId, [result.accepted]);
@@ -135,6 +137,12 @@ export class EventService {
 function refuseReserved(input: DispatchInput): ValidationFailedError | null {
   if (!isReservedEventType(input.type)) return null;
   return new ValidationFailedError(`type: event types starting with ${RESERVED_EVENT_TYPE_PREFIX} are reserved for the platform's own operational events`, { field: 'type' });
+}
+
+/** The same type and data: the same data sent with other spacing is the same event. */
+function sameEvent(stored: StoredEvent, type: string, dataJson: string, data: Record<string, unknown>): boolean {
+  if (stored.type !== type) return false;
+  return stored.dataJson === dataJson || JSON.stringify(JSON.parse(stored.dataJson)) === JSON.stringify(data);
 }
 
 function idempotencyConflict(): ConflictError {

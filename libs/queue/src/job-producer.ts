@@ -24,9 +24,16 @@ async function ready(queue: Queue): Promise<void> {
 export interface DeliveryJobRequest {
   tenantId: string;
   deliveryId: string;
-  endpointId?: string;
+  endpointId: string;
   /** The delivery's series of attempts (0 unless it was sent again): part of the job id. */
   series?: number;
+  delayMs?: number;
+}
+
+export interface BatchJobRequest {
+  tenantId: string;
+  batchId: string;
+  endpointId: string;
   delayMs?: number;
 }
 
@@ -79,6 +86,7 @@ export class JobProducer {
   /** Concurrent callers share pipelined addBulks (see bulkAdder). */
   private readonly fanOuts: Batcher<FanOutJob, void>;
   private readonly deliveries: Batcher<DeliveryJobRequest, void>;
+  private readonly batches: Batcher<BatchJobRequest, void>;
 
   constructor(
     @InjectQueue(QueueName.FanOut) private readonly fanOutQueue: Queue,
@@ -88,6 +96,7 @@ export class JobProducer {
   ) {
     this.fanOuts = bulkAdder(this.fanOutQueue, (d) => ({ name: JobName.FanOutEvent, data: d, opts: { ...FAN_OUT_JOB_OPTIONS, jobId: jobIdFor.fanOut(d.eventId) } }), (d) => d.eventId, ENQUEUES_IN_FLIGHT);
     this.deliveries = bulkAdder(this.deliveryQueue, (r) => this.deliveryJob(r), (r) => jobIdFor.delivery(r.deliveryId, r.series), ENQUEUES_IN_FLIGHT);
+    this.batches = bulkAdder(this.deliveryQueue, (r) => this.batchJob(r), (r) => r.batchId, ENQUEUES_IN_FLIGHT);
   }
 
   async enqueueFanOut(tenantId: string, eventId: string): Promise<void> {
@@ -105,9 +114,9 @@ export class JobProducer {
   }
 
   /** Best effort, for work whose rows are gone (a deleted tenant): removes the waiting and delayed
-   * jobs of these deliveries and fan-outs. A job already running is locked and stays; it finds no
-   * row and ends quietly, as would any job left behind. Returns how many jobs went. */
-  async removeJobsOf(deliveries: ReadonlyArray<{ id: string; series: number }>, fanOutEventIds: readonly string[]): Promise<number> {
+   * jobs of these deliveries, batches and fan-outs. A job already running is locked and stays; it
+   * finds no row and ends quietly, as would any job left behind. Returns how many jobs went. */
+  async removeJobsOf(deliveries: ReadonlyArray<{ id: string; series: number }>, fanOutEventIds: readonly string[], batchIds: readonly string[] = []): Promise<number> {
     let removed = 0;
     const remove = async (queue: Queue, jobIds: string[]) => {
       for (let i = 0; i < jobIds.length; i += DELIVERY_ENQUEUE_CHUNK) {
@@ -117,19 +126,31 @@ export class JobProducer {
     };
     await ready(this.deliveryQueue);
     await remove(this.deliveryQueue, deliveries.map((d) => jobIdFor.delivery(d.id, d.series)));
+    await remove(this.deliveryQueue, batchIds.map(jobIdFor.batch));
     await remove(this.fanOutQueue, fanOutEventIds.map(jobIdFor.fanOut));
     return removed;
   }
 
-  private deliveryJob(r: DeliveryJobRequest) {
-    const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId, ...(r.endpointId ? { endpointId: r.endpointId } : {}), ...(r.series ? { series: r.series } : {}) };
-    return { name: JobName.DeliverWebhook, data, opts: this.deliveryJobOptions(r) };
+  /** Jobs for batches just formed (or, from the reconciler, batches whose job Redis lost). */
+  async enqueueBatches(requests: readonly BatchJobRequest[]): Promise<void> {
+    await Promise.all(requests.map((r) => this.batches.submit(r)));
   }
 
-  private deliveryJobOptions(r: DeliveryJobRequest): JobsOptions {
+  private deliveryJob(r: DeliveryJobRequest) {
+    const data: JobPayloads[JobName.DeliverWebhook] = { tenantId: r.tenantId, deliveryId: r.deliveryId, endpointId: r.endpointId, ...(r.series ? { series: r.series } : {}) };
+    return { name: JobName.DeliverWebhook, data, opts: this.attemptJobOptions(jobIdFor.delivery(r.deliveryId, r.series), r.delayMs) };
+  }
+
+  private batchJob(r: BatchJobRequest) {
+    const data: JobPayloads[JobName.DeliverBatch] = { tenantId: r.tenantId, batchId: r.batchId, endpointId: r.endpointId };
+    return { name: JobName.DeliverBatch, data, opts: this.attemptJobOptions(jobIdFor.batch(r.batchId), r.delayMs) };
+  }
+
+  /** Delivery and batch jobs alike: retried with the domain's computed delays (RetryLaterError). */
+  private attemptJobOptions(jobId: string, delayMs: number | undefined): JobsOptions {
     return {
-      jobId: jobIdFor.delivery(r.deliveryId, r.series),
-      delay: r.delayMs && r.delayMs > 0 ? r.delayMs : undefined,
+      jobId,
+      delay: delayMs && delayMs > 0 ? delayMs : undefined,
       // Postgres holds the real attempt count; this bound only has to be at least as large.
       attempts: this.config.maxAttempts,
       backoff: { type: DELIVERY_BACKOFF },

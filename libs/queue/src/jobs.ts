@@ -10,19 +10,23 @@ export enum JobName {
   FanOutEvent = 'fan-out-event',
   DeliverWebhook = 'deliver-webhook',
   RecoverEndpoint = 'recover-endpoint',
+  DeliverBatch = 'deliver-batch',
 }
 
 export interface JobPayloads {
   [JobName.FanOutEvent]: { tenantId: string; eventId: string };
-  /** `endpointId` lets the worker apply the per-endpoint cap before loading anything; jobs made
-   * without it are capped once the delivery is loaded. */
-  [JobName.DeliverWebhook]: { tenantId: string; deliveryId: string; endpointId?: string; series?: number };
+  /** `series`: the delivery's series of attempts (absent for 0); a job of an older series skips. */
+  [JobName.DeliverWebhook]: { tenantId: string; deliveryId: string; endpointId: string; series?: number };
+  /** A batch of an endpoint's deliveries (a delivery_batches row), sent and retried as one request. */
+  [JobName.DeliverBatch]: { tenantId: string; batchId: string; endpointId: string };
   [JobName.RecoverEndpoint]: { tenantId: string; recoveryId: string };
 }
 
+/** Both delivery jobs share the delivery queue: one pool of worker slots and one backoff. */
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.FanOutEvent]: QueueName.FanOut,
   [JobName.DeliverWebhook]: QueueName.Delivery,
+  [JobName.DeliverBatch]: QueueName.Delivery,
   [JobName.RecoverEndpoint]: QueueName.Recovery,
 };
 
@@ -32,17 +36,19 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
 export const jobIdFor = {
   fanOut: (eventId: string) => `fanout-${eventId}`,
   delivery: (deliveryId: string, series = 0) => (series === 0 ? `delivery-${deliveryId}` : `delivery-${deliveryId}-s${series}`),
+  /** A batch is a new row each time (a delivery sent again joins a new batch), so its id is fresh. */
+  batch: (batchId: string) => `batch-${batchId}`,
   recovery: (recoveryId: string) => `recovery-${recoveryId}`,
 };
 
 /** Name of the custom backoff strategy the delivery worker registers. */
 export const DELIVERY_BACKOFF = 'delivery';
 
-/** Start-up check: each job name has exactly one handler. */
-export function assertOneHandlerPerJob(handled: readonly JobName[]): void {
+/** Start-up check: each job name has exactly one handler (`handled`: the names each processor handles). */
+export function assertOneHandlerPerJob(handled: ReadonlyArray<readonly JobName[]>): void {
   const problems: string[] = [];
   for (const name of Object.values(JobName)) {
-    const count = handled.filter((h) => h === name).length;
+    const count = handled.filter((names) => names.includes(name)).length;
     if (count !== 1) problems.push(`job ${name} has ${count} handlers`);
   }
   if (problems.length > 0) throw new Error(`Job catalogue mismatch: ${problems.join('; ')}`);

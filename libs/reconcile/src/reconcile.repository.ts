@@ -15,6 +15,8 @@ export interface PendingDelivery {
   /** Its series of attempts: the job id depends on it (jobIdFor.delivery). */
   series: number;
   nextAttemptAt: Date;
+  /** The pending batch that sends this delivery (its job is the one that must exist), or null. */
+  batchId: string | null;
 }
 
 export interface RunningRecovery {
@@ -56,13 +58,14 @@ export class ReconcileRepository {
     const afterAt = after?.at ?? new Date(0);
     const afterId = after?.id ?? '00000000-0000-0000-0000-000000000000';
     return this.prisma.$queryRaw<PendingDelivery[]>`
-      SELECT id AS "deliveryId", event_id AS "eventId", tenant_id AS "tenantId", endpoint_id AS "endpointId", series, next_attempt_at AS "nextAttemptAt"
-      FROM deliveries
-      WHERE status = 'pending'
-        AND next_attempt_at < now() + make_interval(secs => ${horizonMs / 1000})
-        AND updated_at < now() - make_interval(secs => ${graceMs / 1000})
-        AND (next_attempt_at, id) > (${afterAt}, ${afterId}::uuid)
-      ORDER BY next_attempt_at, id
+      SELECT d.id AS "deliveryId", d.event_id AS "eventId", d.tenant_id AS "tenantId", d.endpoint_id AS "endpointId", d.series, d.next_attempt_at AS "nextAttemptAt", b.id AS "batchId"
+      FROM deliveries d
+      LEFT JOIN delivery_batches b ON b.id = d.batch_id AND b.status = 'pending'
+      WHERE d.status = 'pending'
+        AND d.next_attempt_at < now() + make_interval(secs => ${horizonMs / 1000})
+        AND d.updated_at < now() - make_interval(secs => ${graceMs / 1000})
+        AND (d.next_attempt_at, d.id) > (${afterAt}, ${afterId}::uuid)
+      ORDER BY d.next_attempt_at, d.id
       LIMIT ${limit}`;
   }
 
@@ -77,6 +80,14 @@ export class ReconcileRepository {
         AND id > ${afterId ?? '00000000-0000-0000-0000-000000000000'}::uuid
       ORDER BY id
       LIMIT ${limit}`;
+  }
+
+  /** Of these batches, those still pending and untouched for `graceMs` (read again, like stillOwed). */
+  async stillOwedBatches(ids: string[], graceMs: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM delivery_batches
+      WHERE id = ANY(${ids}::uuid[]) AND status = 'pending' AND updated_at < now() - make_interval(secs => ${graceMs / 1000})`;
+    return rows.map((r) => r.id);
   }
 
   /** Of `ids`, those still pending and untouched for `graceMs`: the scan's answer, read again. */

@@ -18,10 +18,12 @@ export interface ReconcileReport {
   deliveriesEnqueued: number;
   recoveriesChecked: number;
   recoveriesEnqueued: number;
+  /** Batches whose deliveries were owed and whose job was gone. */
+  batchesEnqueued: number;
 }
 
 /** Puts back into Redis whatever Postgres says should be queued and is not: fan-outs of accepted
- * events, pending deliveries (under the job id of their current series) and running recoveries,
+ * events, pending deliveries (under the job id of their current series, or their pending batch's) and running recoveries,
  * after a Redis flush or restart, a failed enqueue, or a crash between commit and enqueue. Job ids are derived from the rows, so it never queues the same work twice. A
  * retry whose delayed job vanished comes back with the delay it had left. */
 @Injectable()
@@ -50,7 +52,7 @@ export class ReconcilerService {
   async runOnce(): Promise<ReconcileReport | null> {
     if (!(await this.lease.acquire(LEASE, this.leaseMs))) return null;
     try {
-      const report = { fanOutsChecked: 0, fanOutsEnqueued: 0, deliveriesChecked: 0, deliveriesEnqueued: 0, recoveriesChecked: 0, recoveriesEnqueued: 0 };
+      const report = { fanOutsChecked: 0, fanOutsEnqueued: 0, deliveriesChecked: 0, deliveriesEnqueued: 0, batchesEnqueued: 0, recoveriesChecked: 0, recoveriesEnqueued: 0 };
       for (let i = 0; i < RECONCILE_MAX_BATCHES; i++) {
         const rows = await this.repo.pendingFanOuts(this.graceMs, this.fanOutCursor, RECONCILE_BATCH);
         this.fanOutCursor = rows.length === RECONCILE_BATCH ? { at: rows.at(-1)!.createdAt, id: rows.at(-1)!.eventId } : null;
@@ -68,9 +70,14 @@ export class ReconcilerService {
         report.deliveriesChecked += rows.length;
         const owed = await this.jobless(rows);
         const now = Date.now();
-        const requests = owed.map((r) => ({ tenantId: r.tenantId, deliveryId: r.deliveryId, endpointId: r.endpointId, series: r.series, delayMs: r.nextAttemptAt.getTime() - now }));
+        const singles = owed.filter((r) => r.batchId === null);
+        const requests = singles.map((r) => ({ tenantId: r.tenantId, deliveryId: r.deliveryId, endpointId: r.endpointId, series: r.series, delayMs: r.nextAttemptAt.getTime() - now }));
         await this.producer.enqueueDeliveries(requests);
         report.deliveriesEnqueued += requests.length;
+        const batches = new Map<string, PendingDelivery>();
+        for (const r of owed) if (r.batchId !== null && !batches.has(r.batchId)) batches.set(r.batchId, r);
+        await this.producer.enqueueBatches([...batches.values()].map((r) => ({ tenantId: r.tenantId, batchId: r.batchId!, endpointId: r.endpointId, delayMs: r.nextAttemptAt.getTime() - now })));
+        report.batchesEnqueued += batches.size;
         if (this.deliveryCursor === null) break;
       }
       for (let i = 0; i < RECONCILE_MAX_BATCHES; i++) {
@@ -84,7 +91,7 @@ export class ReconcilerService {
         }
         if (this.recoveryCursor === null) break;
       }
-      if (report.fanOutsEnqueued > 0 || report.deliveriesEnqueued > 0 || report.recoveriesEnqueued > 0) this.logger.warn(report, 'reconciler re-enqueued work missing from the queue');
+      if (report.fanOutsEnqueued > 0 || report.deliveriesEnqueued > 0 || report.batchesEnqueued > 0 || report.recoveriesEnqueued > 0) this.logger.warn(report, 'reconciler re-enqueued work missing from the queue');
       return report;
     } finally {
       await this.lease.release(LEASE).catch(() => undefined);
@@ -93,16 +100,21 @@ export class ReconcilerService {
 
   /** The deliveries among `rows` that nothing will run unless re-enqueued. Checked in an order that
    * leaves no gap: a fan-out job still live adds its own deliveries' jobs (a large fan-out can take
-   * longer than the grace), so those are skipped first; then the delivery jobs; then Postgres again,
-   * since a job that completed after the scan had already recorded its attempt. */
+   * longer than the grace), so those are skipped first; then the job that sends each delivery (its
+   * own, or its batch's when it is in one); then Postgres again, since a job that completed after the
+   * scan had already recorded its attempt. */
   private async jobless(rows: PendingDelivery[]): Promise<PendingDelivery[]> {
     const fanOutIds = [...new Set(rows.map((r) => jobIdFor.fanOut(r.eventId)))];
     const fanOutGone = new Set(await this.presence.withoutLiveJob(QueueName.FanOut, fanOutIds));
     const candidates = rows.filter((r) => fanOutGone.has(jobIdFor.fanOut(r.eventId)));
-    const missing = new Set(await this.presence.withoutLiveJob(QueueName.Delivery, candidates.map((r) => jobIdFor.delivery(r.deliveryId, r.series))));
-    const jobless = candidates.filter((r) => missing.has(jobIdFor.delivery(r.deliveryId, r.series)));
+    const sender = (r: PendingDelivery) => (r.batchId === null ? jobIdFor.delivery(r.deliveryId, r.series) : jobIdFor.batch(r.batchId));
+    const missing = new Set(await this.presence.withoutLiveJob(QueueName.Delivery, [...new Set(candidates.map(sender))]));
+    const jobless = candidates.filter((r) => missing.has(sender(r)));
     if (jobless.length === 0) return [];
-    const stillOwed = new Set(await this.repo.stillOwed(jobless.map((r) => r.deliveryId), this.graceMs));
-    return jobless.filter((r) => stillOwed.has(r.deliveryId));
+    const singles = jobless.filter((r) => r.batchId === null).map((r) => r.deliveryId);
+    const batchIds = [...new Set(jobless.flatMap((r) => (r.batchId === null ? [] : [r.batchId])))];
+    const stillOwed = new Set(singles.length > 0 ? await this.repo.stillOwed(singles, this.graceMs) : []);
+    const batchesOwed = new Set(batchIds.length > 0 ? await this.repo.stillOwedBatches(batchIds, this.graceMs) : []);
+    return jobless.filter((r) => (r.batchId === null ? stillOwed.has(r.deliveryId) : batchesOwed.has(r.batchId)));
   }
 }

@@ -19,10 +19,12 @@ export interface ResendState {
 
 /** How a delivery is sent again: pending and due now, in a new series of attempts whose retry
  * schedule counts from the attempts made so far (RetryPolicy's seriesStart) and whose job id is new
- * (jobIdFor.delivery). The attempt numbers go on; the last status and error stay until the next
- * attempt replaces them. Used by every statement below, so there is one meaning of "sent again". */
+ * (jobIdFor.delivery); a finished delivery has already left its batch, and the reset of batch_id
+ * here only covers rows finished before it did, so a batching endpoint puts it into a new batch (a
+ * new job id too). The attempt numbers go on; the last status and error stay until
+ * the next attempt replaces them. Used by every statement below, so there is one meaning of "sent again". */
 export const REOPEN_DELIVERY = `status = 'pending', series = d.series + 1, series_start = d.attempt_count,
-           next_attempt_at = now(), completed_at = NULL, updated_at = now()`;
+           batch_id = NULL, batch_position = NULL, next_attempt_at = now(), completed_at = NULL, updated_at = now()`;
 
 /** Writes for resend and replay; every statement is scoped by tenant. */
 @Injectable()

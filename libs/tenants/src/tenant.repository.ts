@@ -26,6 +26,8 @@ export interface DeletedTenant {
   pendingDeliveries: Array<{ id: string; series: number }>;
   /** Its events still waiting for a fan-out job. */
   pendingFanOutEventIds: string[];
+  /** Its batches still pending, whose queued jobs can go. */
+  pendingBatchIds: string[];
 }
 
 @Injectable()
@@ -106,16 +108,17 @@ export class TenantRepository {
   }
 
   /** Admin only: deletes a tenant and, by ON DELETE CASCADE, everything it owns (keys, endpoints and
-   * their secrets, events, deliveries, attempts, alert outbox rows) in one statement. Returns what
+   * their secrets, events, deliveries, batches, attempts, alert outbox rows) in one statement. Returns what
    * the caller must still clean up in Redis and caches, or null when there is no such tenant. */
   async deleteAcrossTenants(id: string): Promise<DeletedTenant | null> {
     // The CTEs' SELECTs see the rows as they were when the statement began, before the cascade.
-    const rows = await this.prisma.rows<{ kind: 't' | 'k' | 'd' | 'f'; v: string }>(
+    const rows = await this.prisma.rows<{ kind: 't' | 'k' | 'd' | 'f' | 'b'; v: string }>(
       `WITH gone AS (DELETE FROM tenants WHERE id = $1::uuid RETURNING id)
        SELECT 't' AS kind, id::text AS v FROM gone
        UNION ALL SELECT 'k', key_hash FROM api_keys WHERE tenant_id = $1::uuid AND EXISTS (SELECT 1 FROM gone)
        UNION ALL SELECT 'd', id::text || ' ' || series FROM deliveries WHERE tenant_id = $1::uuid AND status = 'pending' AND EXISTS (SELECT 1 FROM gone)
-       UNION ALL SELECT 'f', id::text FROM events WHERE tenant_id = $1::uuid AND fanned_out_at IS NULL AND EXISTS (SELECT 1 FROM gone)`,
+       UNION ALL SELECT 'f', id::text FROM events WHERE tenant_id = $1::uuid AND fanned_out_at IS NULL AND EXISTS (SELECT 1 FROM gone)
+       UNION ALL SELECT 'b', id::text FROM delivery_batches WHERE tenant_id = $1::uuid AND status = 'pending' AND EXISTS (SELECT 1 FROM gone)`,
       [id],
     );
     if (!rows.some((r) => r.kind === 't')) return null;
@@ -124,6 +127,6 @@ export class TenantRepository {
       const [deliveryId, series] = v.split(' ');
       return { id: deliveryId!, series: Number(series) };
     });
-    return { keyHashes: of('k'), pendingDeliveries, pendingFanOutEventIds: of('f') };
+    return { keyHashes: of('k'), pendingDeliveries, pendingFanOutEventIds: of('f'), pendingBatchIds: of('b') };
   }
 }

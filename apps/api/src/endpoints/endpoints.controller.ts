@@ -69,7 +69,7 @@ export class EndpointsController {
   @HttpCode(200)
   @ApiOkResponse({ type: RotatedSecretResponse })
   rotateSecret(@TenantId() tenantId: string, @Param('id', endpointId) id: string, @Body() dto: RotateSecretDto) {
-    return this.endpoints.rotateSecret(tenantId, id, dto.gracePeriodSeconds);
+    return this.endpoints.rotateSecret(tenantId, id, dto.gracePeriodSeconds, dto.secret);
   }
 
   @RequireScope('endpoints:write')

@@ -6,6 +6,7 @@ import { EventLogRepository, EventService } from '#libs/events';
 import { RedeliveryService } from '#libs/redelivery';
 import { RequireScope, TenantId, TenantRoutes } from '../common/auth.js';
 import { IdParamPipe } from '../common/id-param.pipe.js';
+import { RawJsonMember } from '../common/raw-body.js';
 import { cursorToId, toTimeRange } from '../common/pagination.js';
 import { BatchDispatchResponse, BatchItemResult, DispatchBatchDto, DispatchEventDto, EventAcceptedResponse } from './dto/dispatch-event.dto.js';
 import { EventPage, EventWithDeliveriesResponse } from './dto/event.response.js';
@@ -32,6 +33,7 @@ export class EventsController {
   async dispatch(
     @TenantId() tenantId: string,
     @Body() dto: DispatchEventDto,
+    @RawJsonMember('data') dataJson: string | undefined,
     @Headers('idempotency-key') headerKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<EventAcceptedResponse> {
@@ -41,7 +43,7 @@ export class EventsController {
     if (headerKey !== undefined && dto.idempotencyKey !== undefined && headerKey !== dto.idempotencyKey) {
       throw new ValidationFailedError('Idempotency-Key header and idempotencyKey field differ');
     }
-    const { event, replayed } = await this.events.dispatch(tenantId, { type: dto.type, data: dto.data, idempotencyKey: dto.idempotencyKey ?? headerKey });
+    const { event, replayed } = await this.events.dispatch(tenantId, { type: dto.type, data: dto.data, dataJson, idempotencyKey: dto.idempotencyKey ?? headerKey });
     if (replayed) void reply.header('idempotent-replayed', 'true');
     return { id: event.id, type: event.type, createdAt: event.createdAt };
   }

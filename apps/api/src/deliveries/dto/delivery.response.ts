@@ -8,6 +8,7 @@ export class AttemptResponse {
   @ApiPropertyOptional({ nullable: true, enum: ['timeout', 'connection_refused', 'dns', 'tls', 'reset', 'network', 'blocked'] }) errorKind!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) errorMessage!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'first 4 KiB' }) responseBody!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'the batch whose request carried this attempt (its webhook-id); null when the delivery went alone' }) batchId!: string | null;
 }
 
 export class DeliveryResponse {
@@ -23,6 +24,7 @@ export class DeliveryResponse {
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) completedAt!: Date | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'the batch that will send this pending delivery (endpoints with batch set); null otherwise: a finished delivery has left its batch, and each attempt names the batch it was sent in' }) batchId!: string | null;
 }
 
 export class DeliveryWithAttemptsResponse extends DeliveryResponse {

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { PAYLOAD_FORMATS } from '#libs/endpoints';
 import { NoNul } from '../../common/text-rules.js';
+import { BATCH_DESCRIPTION, BatchOptionsDoc, PAYLOAD_DESCRIPTION, SIGNATURE_DESCRIPTION, SignatureOptionsDoc, TIMEOUT_DESCRIPTION } from './delivery-options.dto.js';
 
 export class CreateEndpointDto {
   @ApiProperty({ example: 'https://example.com/webhooks', description: 'https only, unless ALLOW_INSECURE_URLS is on' })
@@ -23,7 +25,7 @@ export class CreateEndpointDto {
   @NoNul('description')
   description?: string;
 
-  @ApiPropertyOptional({ example: { 'x-team': 'payments' }, description: 'sent with every webhook; reserved names (host, content-type, content-length, user-agent, webhook-*, x-webhook-*) and CR/LF are refused' })
+  @ApiPropertyOptional({ example: { 'x-team': 'payments' }, description: 'sent with every webhook; reserved names (host, content-type, content-length, user-agent, webhook-*, x-webhook-*, the signature headers of every scheme: x-hub-signature-256, stripe-signature, x-line-signature and the headers of an hmac scheme) and CR/LF are refused' })
   @IsOptional()
   @IsObject({ message: 'headers must be an object of header name to string value' })
   headers?: Record<string, string>;
@@ -34,4 +36,29 @@ export class CreateEndpointDto {
   @Min(1, { message: 'rateLimitPerSecond must be at least 1' })
   @Max(10000, { message: 'rateLimitPerSecond must be at most 10000' })
   rateLimitPerSecond?: number;
+
+  @ApiPropertyOptional({ type: SignatureOptionsDoc, example: { scheme: 'hmac', header: 'X-Webhook-Signature', prefix: 'sha256=', encoding: 'hex', content: 'body' }, description: SIGNATURE_DESCRIPTION })
+  @IsOptional()
+  @IsObject({ message: 'signature must be an object such as {"scheme": "github"}' })
+  signature?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ enum: PAYLOAD_FORMATS, default: 'envelope', description: PAYLOAD_DESCRIPTION })
+  @IsOptional()
+  @IsIn(PAYLOAD_FORMATS, { message: `payload must be one of ${PAYLOAD_FORMATS.join(', ')}` })
+  payload?: string;
+
+  @ApiPropertyOptional({ type: BatchOptionsDoc, nullable: true, description: BATCH_DESCRIPTION })
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
+  @IsObject({ message: 'batch must be an object such as {"maxEvents": 100, "maxWaitMs": 1000}, or null' })
+  batch?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 100, description: TIMEOUT_DESCRIPTION })
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
+  @IsInt({ message: 'timeoutMs must be a whole number' })
+  timeoutMs?: number | null;
+
+  @ApiPropertyOptional({ description: 'your own signing secret (a LINE channel secret, a FastComments API secret, ...): 16 to 256 printable ASCII characters; for standard-webhooks whsec_ + the base64 of 24 to 64 bytes. Generated to suit the scheme when left out' })
+  @IsOptional()
+  @IsString({ message: 'secret must be a string' })
+  secret?: string;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { MAX_ROTATION_GRACE_SECONDS } from '#libs/endpoints';
 
 export class RotateSecretDto {
@@ -9,9 +9,17 @@ export class RotateSecretDto {
   @Min(0, { message: 'gracePeriodSeconds must be at least 0' })
   @Max(MAX_ROTATION_GRACE_SECONDS, { message: `gracePeriodSeconds must be at most ${MAX_ROTATION_GRACE_SECONDS}` })
   gracePeriodSeconds?: number;
+
+  @ApiPropertyOptional({ description: 'your own new secret (16 to 256 printable ASCII characters; for standard-webhooks whsec_ + the base64 of 24 to 64 bytes); generated to suit the scheme when left out' })
+  @IsOptional()
+  @IsString({ message: 'secret must be a string' })
+  secret?: string;
 }
 
 export class RotatedSecretResponse {
-  @ApiProperty({ description: 'the new signing secret (whsec_...); shown only here' }) secret!: string;
-  @ApiProperty({ description: 'until then every webhook carries a signature with the previous secret too' }) previousSecretsExpireAt!: Date;
+  @ApiProperty({ description: 'the new signing secret; shown only here' }) secret!: string;
+  @ApiProperty({
+    description: 'until then the previous secrets are kept: with standard-webhooks and stripe every webhook carries a signature with them too; github, line and hmac carry one signature, made with the new secret only',
+  })
+  previousSecretsExpireAt!: Date;
 }

@@ -1,6 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { PAYLOAD_FORMATS } from '#libs/endpoints';
 import { NoNul } from '../../common/text-rules.js';
+import { BATCH_DESCRIPTION, BatchOptionsDoc, PAYLOAD_DESCRIPTION, SIGNATURE_DESCRIPTION, SignatureOptionsDoc, TIMEOUT_DESCRIPTION } from './delivery-options.dto.js';
 
 /** Present fields are validated; null only clears `description`. */
 const present = ValidateIf((_: unknown, v: unknown) => v !== undefined);
@@ -33,7 +35,7 @@ export class UpdateEndpointDto {
   @IsIn(['active', 'disabled'], { message: 'status must be active or disabled' })
   status?: 'active' | 'disabled';
 
-  @ApiPropertyOptional({ example: { 'x-team': 'payments' }, description: 'sent with every webhook; reserved names (host, content-type, content-length, user-agent, webhook-*, x-webhook-*) and CR/LF are refused' })
+  @ApiPropertyOptional({ example: { 'x-team': 'payments' }, description: 'sent with every webhook; reserved names (host, content-type, content-length, user-agent, webhook-*, x-webhook-*, the signature headers of every scheme: x-hub-signature-256, stripe-signature, x-line-signature and the headers of an hmac scheme) and CR/LF are refused' })
   @present
   @IsObject({ message: 'headers must be an object of header name to string value' })
   headers?: Record<string, string>;
@@ -44,4 +46,24 @@ export class UpdateEndpointDto {
   @Min(1, { message: 'rateLimitPerSecond must be at least 1' })
   @Max(10000, { message: 'rateLimitPerSecond must be at most 10000' })
   rateLimitPerSecond?: number | null;
+
+  @ApiPropertyOptional({ type: SignatureOptionsDoc, description: `${SIGNATURE_DESCRIPTION}. The endpoint keeps its secret, which must suit the new scheme (rotate first otherwise)` })
+  @present
+  @IsObject({ message: 'signature must be an object such as {"scheme": "github"}' })
+  signature?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ enum: PAYLOAD_FORMATS, description: PAYLOAD_DESCRIPTION })
+  @present
+  @IsIn(PAYLOAD_FORMATS, { message: `payload must be one of ${PAYLOAD_FORMATS.join(', ')}` })
+  payload?: string;
+
+  @ApiPropertyOptional({ type: BatchOptionsDoc, nullable: true, description: `${BATCH_DESCRIPTION}. Applies to deliveries not yet sent` })
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
+  @IsObject({ message: 'batch must be an object such as {"maxEvents": 100, "maxWaitMs": 1000}, or null' })
+  batch?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 100, description: TIMEOUT_DESCRIPTION })
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
+  @IsInt({ message: 'timeoutMs must be a whole number' })
+  timeoutMs?: number | null;
 }
