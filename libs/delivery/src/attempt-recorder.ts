@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Batcher } from '#libs/common';
+import { Batcher, BatchSizes } from '#libs/common';
 import { DeliveryRepository, type AttemptRecord } from './delivery.repository.js';
 
 interface AttemptToRecord {
@@ -15,10 +15,11 @@ interface AttemptToRecord {
 export class AttemptRecorder {
   private readonly batcher: Batcher<AttemptToRecord, boolean>;
 
-  constructor(deliveries: DeliveryRepository) {
+  constructor(deliveries: DeliveryRepository, sizes: BatchSizes) {
     this.batcher = new Batcher({
       maxBatch: 200,
       maxInFlight: 1,
+      onBatch: sizes.reporter('attempt-record'),
       key: (a) => a.deliveryId,
       runOne: (a) => deliveries.recordAttempt(a.tenantId, a.deliveryId, a.attempt),
       runMany: async (batch) => {
