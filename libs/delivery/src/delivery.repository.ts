@@ -137,11 +137,13 @@ export class DeliveryRepository {
     return new Set(rows.map((r) => r.delivery_id));
   }
 
-  /** Ends a pending delivery without an attempt (its endpoint was disabled or deleted). */
-  async failWithoutAttempt(tenantId: string, deliveryId: string, reason: string): Promise<void> {
-    await this.prisma.delivery.updateMany({
+  /** Ends a pending delivery without an attempt (its endpoint was disabled or deleted); false when
+   * it was no longer pending. */
+  async failWithoutAttempt(tenantId: string, deliveryId: string, reason: string): Promise<boolean> {
+    const { count } = await this.prisma.delivery.updateMany({
       where: { id: deliveryId, tenantId, status: 'pending' },
       data: { status: 'failed', lastError: reason, nextAttemptAt: null, completedAt: new Date(), updatedAt: new Date() },
     });
+    return count > 0;
   }
 }

@@ -47,7 +47,8 @@ export class DeliveryService {
     if (ctx.status !== 'pending') return { outcome: 'skipped', reason: `delivery already ${ctx.status}` };
     if (ctx.series !== series) return { outcome: 'skipped', reason: `job of series ${series}, delivery in series ${ctx.series}` };
     if (!ctx.endpointActive) {
-      await this.deliveries.failWithoutAttempt(tenantId, deliveryId, 'endpoint disabled or deleted');
+      const failed = await this.deliveries.failWithoutAttempt(tenantId, deliveryId, 'endpoint disabled or deleted');
+      if (failed) this.events.emit('delivery.abandoned', { tenantId, deliveryId, endpointId: ctx.endpointId, reason: 'endpoint disabled or deleted' });
       this.logger.info({ outcome: 'failed', deliveryId, tenantId, eventId: ctx.eventId, endpointId: ctx.endpointId }, `failed ${ctx.eventType} to ${logTarget(ctx.endpointUrl)}: endpoint disabled or deleted, not sent`);
       return { outcome: 'failed', reason: 'endpoint disabled or deleted' };
     }
