@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { createLogger, drainOnClose, LoggerModule, PinoNestLogger, type Logger } from '#libs/common';
+import { BatchSizesModule, createLogger, drainOnClose, LoggerModule, PinoNestLogger, type Logger } from '#libs/common';
 import { DomainEventsModule } from '#libs/domain-events';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { ApiModule } from './api.module.js';
@@ -20,7 +20,7 @@ export const LARGE_BODY_ROUTES: Readonly<Record<string, number>> = { '/v1/events
 function rootModule(config: AppConfig, logger: Logger): DynamicModule {
   @Module({})
   class ApiRootModule {}
-  return { module: ApiRootModule, imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), DomainEventsModule, ApiModule] };
+  return { module: ApiRootModule, imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), BatchSizesModule, DomainEventsModule, ApiModule] };
 }
 
 /** Builds the API application (not yet listening). Used by main.ts and by the tests. */

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createLogger, drainOnClose, LoggerModule, PinoNestLogger, type Logger } from '#libs/common';
+import { BatchSizesModule, createLogger, drainOnClose, LoggerModule, PinoNestLogger, type Logger } from '#libs/common';
 import { DomainEventsModule } from '#libs/domain-events';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { WorkerLifecycle } from './worker-lifecycle.js';
@@ -12,7 +12,7 @@ import { ReconcileScheduler } from './reconcile.scheduler.js';
 function rootModule(config: AppConfig, logger: Logger): DynamicModule {
   @Module({})
   class WorkerRootModule {}
-  return { module: WorkerRootModule, imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), DomainEventsModule, WorkerModule] };
+  return { module: WorkerRootModule, imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), BatchSizesModule, DomainEventsModule, WorkerModule] };
 }
 
 /** Builds the worker, serves its health endpoint on HOST and `port`, then starts the queue workers. */

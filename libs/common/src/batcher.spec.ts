@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Batcher } from './batcher.js';
+import { Batcher, BatchSizes } from './batcher.js';
 
 function deferred() {
   let resolve!: () => void;
@@ -72,5 +72,26 @@ describe('Batcher', () => {
     const results = [0, 1, 2, 3].map((i) => b.submit(i).then((v) => v, (e: Error) => e.message));
     gate.resolve();
     assert.deepEqual(await Promise.all(results), [0, 10, 'bad item', 30]);
+  });
+
+  it('reports each batch size through onBatch, to every BatchSizes listener under its name', async () => {
+    const gate = deferred();
+    const sizes = new BatchSizes();
+    const heard: Array<[string, number]> = [];
+    sizes.listen((name, size) => heard.push([name, size]));
+    const b = new Batcher<number, number>({
+      maxBatch: 10,
+      maxInFlight: 1,
+      onBatch: sizes.reporter('doubler'),
+      runOne: async (i) => {
+        await gate.promise;
+        return i * 2;
+      },
+      runMany: async (items) => items.map((i) => i * 2),
+    });
+    const all = [1, 2, 3].map((i) => b.submit(i));
+    gate.resolve();
+    await Promise.all(all);
+    assert.deepEqual(heard, [['doubler', 1], ['doubler', 2]]);
   });
 });

@@ -1,3 +1,5 @@
+import { Global, Injectable, Module } from '@nestjs/common';
+
 export interface BatcherOptions<I, O> {
   /** Most items handed to `runMany` at once. */
   maxBatch: number;
@@ -13,6 +15,8 @@ export interface BatcherOptions<I, O> {
   runOne: (item: I) => Promise<O>;
   /** Items with the same key never share a batch (a later one waits for the next). */
   key?: (item: I) => string;
+  /** Told the size of every batch as it starts (metrics listen here; see BatchSizes). */
+  onBatch?: (size: number) => void;
 }
 
 interface Waiting<I, O> {
@@ -67,6 +71,7 @@ export class Batcher<I, O> {
   }
 
   private async run(batch: Array<Waiting<I, O>>): Promise<void> {
+    this.opts.onBatch?.(batch.length);
     if (batch.length === 1) return this.one(batch[0]!);
     let outs: O[];
     try {
@@ -86,3 +91,27 @@ export class Batcher<I, O> {
     }
   }
 }
+
+type BatchListener = (batcher: string, size: number) => void;
+
+/** Where the platform's Batchers report their batch sizes, by name, for whoever listens (the
+ * metrics); the Batcher itself knows nothing of them. One per app, provided by BatchSizesModule. */
+@Injectable()
+export class BatchSizes {
+  private readonly listeners: BatchListener[] = [];
+
+  listen(listener: BatchListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** The `onBatch` option for the Batcher called `batcher`. */
+  reporter(batcher: string): (size: number) => void {
+    return (size) => {
+      for (const l of this.listeners) l(batcher, size);
+    };
+  }
+}
+
+@Global()
+@Module({ providers: [BatchSizes], exports: [BatchSizes] })
+export class BatchSizesModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Batcher } from '#libs/common';
+import { Batcher, BatchSizes } from '#libs/common';
 import { DeliveryRepository, type AttemptContext } from './delivery.repository.js';
 
 interface DeliveryKey {
@@ -12,10 +12,11 @@ interface DeliveryKey {
 export class AttemptLoader {
   private readonly batcher: Batcher<DeliveryKey, AttemptContext | null>;
 
-  constructor(deliveries: DeliveryRepository) {
+  constructor(deliveries: DeliveryRepository, sizes: BatchSizes) {
     this.batcher = new Batcher({
       maxBatch: 200,
       maxInFlight: 1,
+      onBatch: sizes.reporter('attempt-load'),
       runOne: async (k) => (await deliveries.loadManyForAttempt([k]))[0] ?? null,
       runMany: (keys) => deliveries.loadManyForAttempt(keys),
     });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Batcher } from '#libs/common';
+import { Batcher, BatchSizes } from '#libs/common';
 import { DeliveryRepository, type AttemptUnit } from './delivery.repository.js';
 
 /** Records attempts in batches (group commit; see Batcher), single deliveries and batches alike in
@@ -9,7 +9,7 @@ import { DeliveryRepository, type AttemptUnit } from './delivery.repository.js';
 export class AttemptRecorder {
   private readonly batcher: Batcher<AttemptUnit, Set<string>>;
 
-  constructor(deliveries: DeliveryRepository) {
+  constructor(deliveries: DeliveryRepository, sizes: BatchSizes) {
     const runMany = async (units: AttemptUnit[]) => {
       const recorded = await deliveries.recordAttempts(units);
       return units.map((u) => new Set(u.rows.filter((r) => recorded.has(r.deliveryId)).map((r) => r.deliveryId)));
@@ -17,6 +17,7 @@ export class AttemptRecorder {
     this.batcher = new Batcher({
       maxBatch: 200,
       maxInFlight: 1,
+      onBatch: sizes.reporter('attempt-record'),
       // A delivery appears once per statement: a unit is keyed by its batch, or its one delivery.
       key: (u) => u.batch?.batchId ?? u.rows[0]?.deliveryId ?? '',
       runOne: async (u) => (await runMany([u]))[0]!,

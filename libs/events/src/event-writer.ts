@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Batcher } from '#libs/common';
+import { Batcher, BatchSizes } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { EventRepository, type AcceptedEvent, type NewEvent, type StoredEvent } from './event.repository.js';
 
@@ -23,6 +23,7 @@ export class EventWriter {
   constructor(
     private readonly events: EventRepository,
     config: AppConfig,
+    sizes: BatchSizes,
   ) {
     this.inlineFanOutMax = config.inlineFanOutMax;
     const runMany = async (batch: EventToInsert[]): Promise<WriteResult[]> => {
@@ -32,6 +33,7 @@ export class EventWriter {
     this.batcher = new Batcher({
       maxBatch: 200,
       maxInFlight: 1,
+      onBatch: sizes.reporter('event-insert'),
       // Two requests with one idempotency key must not share a batch: the second must see the first.
       key: (i) => (i.event.idempotencyKey === null ? i.event.id : `${i.tenantId}:${i.event.idempotencyKey}`),
       runOne: async (i) => (await runMany([i]))[0]!,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
-import { Batcher } from '#libs/common';
+import { Batcher, BatchSizes } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { DELIVERY_BACKOFF, JobName, QueueName, jobIdFor, type JobPayloads } from './jobs.js';
 
@@ -62,10 +62,11 @@ const RECOVERY_JOB_OPTIONS: JobsOptions = {
 
 /** Adds jobs through a Batcher: alone when the queue connection is idle, else in pipelined addBulks
  * of up to DELIVERY_ENQUEUE_CHUNK; each caller still waits for its own job. */
-function bulkAdder<T>(queue: Queue, toJob: (item: T) => { name: string; data: unknown; opts: JobsOptions }, key: (item: T) => string, maxInFlight: number): Batcher<T, void> {
+function bulkAdder<T>(queue: Queue, toJob: (item: T) => { name: string; data: unknown; opts: JobsOptions }, key: (item: T) => string, maxInFlight: number, onBatch: (size: number) => void): Batcher<T, void> {
   return new Batcher<T, void>({
     maxBatch: DELIVERY_ENQUEUE_CHUNK,
     maxInFlight,
+    onBatch,
     key,
     runOne: async (item) => {
       await ready(queue);
@@ -93,10 +94,11 @@ export class JobProducer {
     @InjectQueue(QueueName.Delivery) private readonly deliveryQueue: Queue,
     @InjectQueue(QueueName.Recovery) private readonly recoveryQueue: Queue,
     private readonly config: AppConfig,
+    sizes: BatchSizes,
   ) {
-    this.fanOuts = bulkAdder(this.fanOutQueue, (d) => ({ name: JobName.FanOutEvent, data: d, opts: { ...FAN_OUT_JOB_OPTIONS, jobId: jobIdFor.fanOut(d.eventId) } }), (d) => d.eventId, ENQUEUES_IN_FLIGHT);
-    this.deliveries = bulkAdder(this.deliveryQueue, (r) => this.deliveryJob(r), (r) => jobIdFor.delivery(r.deliveryId, r.series), ENQUEUES_IN_FLIGHT);
-    this.batches = bulkAdder(this.deliveryQueue, (r) => this.batchJob(r), (r) => r.batchId, ENQUEUES_IN_FLIGHT);
+    this.fanOuts = bulkAdder(this.fanOutQueue, (d) => ({ name: JobName.FanOutEvent, data: d, opts: { ...FAN_OUT_JOB_OPTIONS, jobId: jobIdFor.fanOut(d.eventId) } }), (d) => d.eventId, ENQUEUES_IN_FLIGHT, sizes.reporter(`job-add-${QueueName.FanOut}`));
+    this.deliveries = bulkAdder(this.deliveryQueue, (r) => this.deliveryJob(r), (r) => jobIdFor.delivery(r.deliveryId, r.series), ENQUEUES_IN_FLIGHT, sizes.reporter(`job-add-${QueueName.Delivery}`));
+    this.batches = bulkAdder(this.deliveryQueue, (r) => this.batchJob(r), (r) => r.batchId, ENQUEUES_IN_FLIGHT, sizes.reporter('job-add-batch'));
   }
 
   async enqueueFanOut(tenantId: string, eventId: string): Promise<void> {
