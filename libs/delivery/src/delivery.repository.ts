@@ -331,17 +331,19 @@ export class DeliveryRepository {
     return new Set(recorded.map((r) => r.delivery_id));
   }
 
-  /** Ends a pending delivery without an attempt (its endpoint was disabled or deleted). */
-  async failWithoutAttempt(tenantId: string, deliveryId: string, reason: string): Promise<void> {
-    await this.prisma.delivery.updateMany({
+  /** Ends a pending delivery without an attempt (its endpoint was disabled or deleted); false when
+   * it was no longer pending. */
+  async failWithoutAttempt(tenantId: string, deliveryId: string, reason: string): Promise<boolean> {
+    const { count } = await this.prisma.delivery.updateMany({
       where: { id: deliveryId, tenantId, status: 'pending' },
       data: { status: 'failed', lastError: reason, nextAttemptAt: null, completedAt: new Date(), updatedAt: new Date() },
     });
+    return count > 0;
   }
 
   /** Ends a pending batch and its pending members without an attempt, in one statement (they leave it, as finished deliveries do). */
-  async failBatchWithoutAttempt(tenantId: string, batchId: string, reason: string): Promise<void> {
-    await this.prisma.rows(
+  async failBatchWithoutAttempt(tenantId: string, batchId: string, reason: string): Promise<string[]> {
+    const rows = await this.prisma.rows<{ id: string }>(
       `WITH b AS (
          UPDATE delivery_batches SET status = 'failed', last_error = $3, next_attempt_at = NULL, completed_at = now(), updated_at = now()
          WHERE id = $1::uuid AND tenant_id = $2::uuid AND status = 'pending'
@@ -352,5 +354,6 @@ export class DeliveryRepository {
        RETURNING d.id`,
       [batchId, tenantId, reason],
     );
+    return rows.map((r) => r.id);
   }
 }

@@ -69,7 +69,8 @@ export class DeliveryService {
     if (ctx.series !== series) return { outcome: 'skipped', reason: `job of series ${series}, delivery in series ${ctx.series}` };
     if (ctx.batchId) return { outcome: 'batched', batchId: ctx.batchId };
     if (!ctx.endpoint.active) {
-      await this.deliveries.failWithoutAttempt(ctx.tenantId, ctx.deliveryId, 'endpoint disabled or deleted');
+      const failed = await this.deliveries.failWithoutAttempt(ctx.tenantId, ctx.deliveryId, 'endpoint disabled or deleted');
+      if (failed) this.events.emit('delivery.abandoned', { tenantId: ctx.tenantId, deliveryId: ctx.deliveryId, endpointId: ctx.endpoint.endpointId, reason: 'endpoint disabled or deleted' });
       const ids = { deliveryId: ctx.deliveryId, tenantId: ctx.tenantId, eventId: ctx.eventId, endpointId: ctx.endpoint.endpointId };
       this.logger.info({ outcome: 'failed', ...ids }, `failed ${ctx.eventType} to ${logTarget(ctx.endpoint.url)}: endpoint disabled or deleted, not sent`);
       return { outcome: 'failed', reason: 'endpoint disabled or deleted' };
@@ -92,7 +93,8 @@ export class DeliveryService {
     if (!b) return { outcome: 'skipped', reason: 'batch not found' };
     if (b.status !== 'pending') return { outcome: 'skipped', reason: `batch already ${b.status}` };
     if (!b.endpoint.active) {
-      await this.deliveries.failBatchWithoutAttempt(b.tenantId, b.batchId, 'endpoint disabled or deleted');
+      const failed = await this.deliveries.failBatchWithoutAttempt(b.tenantId, b.batchId, 'endpoint disabled or deleted');
+      for (const deliveryId of failed) this.events.emit('delivery.abandoned', { tenantId: b.tenantId, deliveryId, endpointId: b.endpoint.endpointId, reason: 'endpoint disabled or deleted' });
       const ids = { batchId: b.batchId, tenantId: b.tenantId, endpointId: b.endpoint.endpointId };
       this.logger.info({ outcome: 'failed', ...ids }, `failed a batch of ${b.members.length} to ${logTarget(b.endpoint.url)}: endpoint disabled or deleted, not sent`);
       return { outcome: 'failed', reason: 'endpoint disabled or deleted' };

@@ -52,7 +52,44 @@ export interface AlertSentEvent {
   outcome: 'sent' | 'failed' | 'given_up';
 }
 
+export interface EventAcceptedEvent {
+  tenantId: string;
+  eventId: string;
+  eventType: string;
+}
+
+/** A pending delivery ended `failed` without an attempt (its endpoint was disabled or deleted, or its
+ * event expunged). */
+export interface DeliveryAbandonedEvent {
+  tenantId: string;
+  deliveryId: string;
+  endpointId: string;
+  reason: string;
+}
+
+export interface ReconcilerReenqueuedEvent {
+  fanOuts: number;
+  deliveries: number;
+  batches: number;
+  recoveries: number;
+}
+
+export interface RetentionPurgedEvent {
+  events: number;
+  deliveries: number;
+  attempts: number;
+}
+
 export interface DomainEventMap {
+  /** A new event (not an idempotent replay) has committed, with its deliveries when fanned out inline;
+   * once per event, whether it came alone or in a batch. */
+  'event.accepted': EventAcceptedEvent;
+  /** See DeliveryAbandonedEvent; committed. */
+  'delivery.abandoned': DeliveryAbandonedEvent;
+  /** A reconciler pass put back jobs that Redis had lost (only when it did). */
+  'reconciler.reenqueued': ReconcilerReenqueuedEvent;
+  /** One retention batch removed these rows; committed. */
+  'retention.purged': RetentionPurgedEvent;
   /** An attempt row and the delivery's new state have committed. */
   'attempt.recorded': AttemptRecordedEvent;
   /** The endpoint-health flush disabled an endpoint (ENDPOINT_DISABLE_AFTER_HOURS); committed. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, LOGGER, ServiceUnavailableError, uuidv7, ValidationFailedError, type DomainError, type Logger } from '#libs/common';
 import { isDatabaseUnavailable } from '#libs/database';
+import { DomainEvents } from '#libs/domain-events';
 import { isReservedEventType, RESERVED_EVENT_TYPE_PREFIX } from '#libs/endpoints';
 import { JobProducer } from '#libs/queue';
 import type { AcceptedEvent, StoredEvent } from './event.repository.js';
@@ -30,6 +31,7 @@ export class EventService {
     private readonly events: EventWriter,
     private readonly producer: JobProducer,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   /** Accepts an event: once this returns it is in Postgres, and its deliveries are too (or, for a
@@ -121,6 +123,7 @@ export class EventService {
    * others. Best effort: a failure is logged, and the reconciler finds what has no job. */
   private async enqueue(tenantId: string, accepted: readonly AcceptedEvent[]): Promise<void> {
     if (accepted.length === 0) return;
+    this.announce(tenantId, accepted);
     const deliveries = accepted.flatMap((a) => (a.fannedOut ? a.deliveries.map((d) => ({ tenantId, ...d })) : []));
     await Promise.all([
       deliveries.length > 0 ? this.producer.enqueueDeliveries(deliveries).catch((err: unknown) => this.enqueueFailed(tenantId, accepted, err)) : undefined,
@@ -131,6 +134,11 @@ export class EventService {
   private enqueueFailed(tenantId: string, accepted: readonly AcceptedEvent[], err: unknown): void {
     const eventIds = accepted.map((a) => a.event.id);
     this.logger.warn({ tenantId, eventId: eventIds.length === 1 ? eventIds[0] : undefined, events: eventIds.length, err: (err as Error).message }, 'enqueue failed; the reconciler will pick the events up');
+  }
+
+  /** After commit, once per new event (the single and the batch paths both come through here). */
+  private announce(tenantId: string, accepted: readonly AcceptedEvent[]): void {
+    for (const a of accepted) this.domainEvents.emit('event.accepted', { tenantId, eventId: a.event.id, eventType: a.event.type });
   }
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LOGGER, type Logger } from '#libs/common';
 import { AppConfig } from '#libs/config';
+import { DomainEvents } from '#libs/domain-events';
 import { JobPresence, JobProducer, QueueName, RedisLease, jobIdFor } from '#libs/queue';
 import { ReconcileRepository, type PendingDelivery, type ScanCursor } from './reconcile.repository.js';
 
@@ -42,6 +43,7 @@ export class ReconcilerService {
     private readonly lease: RedisLease,
     config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly events: DomainEvents,
   ) {
     this.graceMs = Math.min(RECONCILE_MAX_GRACE_MS, config.reconcileIntervalMs);
     this.horizonMs = 2 * config.reconcileIntervalMs;
@@ -91,7 +93,10 @@ export class ReconcilerService {
         }
         if (this.recoveryCursor === null) break;
       }
-      if (report.fanOutsEnqueued > 0 || report.deliveriesEnqueued > 0 || report.batchesEnqueued > 0 || report.recoveriesEnqueued > 0) this.logger.warn(report, 'reconciler re-enqueued work missing from the queue');
+      if (report.fanOutsEnqueued > 0 || report.deliveriesEnqueued > 0 || report.batchesEnqueued > 0 || report.recoveriesEnqueued > 0) {
+        this.logger.warn(report, 'reconciler re-enqueued work missing from the queue');
+        this.events.emit('reconciler.reenqueued', { fanOuts: report.fanOutsEnqueued, deliveries: report.deliveriesEnqueued, batches: report.batchesEnqueued, recoveries: report.recoveriesEnqueued });
+      }
       return report;
     } finally {
       await this.lease.release(LEASE).catch(() => undefined);
