@@ -56,6 +56,17 @@ export class AppConfig {
   readonly recoveryPageSize: number;
   /** How often each worker writes the endpoint-stats rollup from the attempts it recorded. */
   readonly endpointStatsFlushMs: number;
+  /** /metrics on the API and the worker; false answers 404 and records nothing. */
+  readonly metricsEnabled: boolean;
+  /** Null: /metrics needs no token. */
+  readonly metricsToken: string | null;
+  /** Adds tenant_id (and endpoint_id) labels: their number is unbounded, so off by default. */
+  readonly metricsPerTenant: boolean;
+  /** How often the periodic gauges (queue counts, oldest due delivery) are read. */
+  readonly metricsPollMs: number;
+  /** Events older than this are purged with their deliveries and attempts; 0 keeps everything. */
+  readonly retentionMs: number;
+  readonly retentionIntervalMs: number;
 
   constructor(env: EnvDto) {
     this.databaseUrl = env.DATABASE_URL;
@@ -88,6 +99,12 @@ export class AppConfig {
     this.alertOutboxPollMs = env.ALERT_OUTBOX_POLL_MS;
     this.recoveryPageSize = env.RECOVERY_PAGE_SIZE;
     this.endpointStatsFlushMs = env.ENDPOINT_STATS_FLUSH_MS;
+    this.metricsEnabled = env.METRICS_ENABLED;
+    this.metricsToken = env.METRICS_TOKEN || null;
+    this.metricsPerTenant = env.METRICS_PER_TENANT;
+    this.metricsPollMs = env.METRICS_POLL_MS;
+    this.retentionMs = Math.round(env.RETENTION_DAYS * 86_400_000);
+    this.retentionIntervalMs = env.RETENTION_INTERVAL_MS;
   }
 
   /** Attempts in all: the first one plus one per entry of the retry schedule. */

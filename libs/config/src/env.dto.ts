@@ -203,6 +203,36 @@ export class EnvDto {
   @Min(50)
   @Max(60_000)
   ENDPOINT_STATS_FLUSH_MS: number = 1000;
+  @Transform(toBool)
+  @IsBoolean({ message: 'METRICS_ENABLED must be true or false' })
+  METRICS_ENABLED: boolean = true;
+
+  /** Empty: /metrics is open (keep the port private); otherwise a bearer token for the scraper. */
+  @IsString()
+  @Matches(/^(\S{16,256})?$/, { message: 'METRICS_TOKEN must be 16 to 256 characters without spaces (or empty: /metrics needs no token)' })
+  METRICS_TOKEN: string = '';
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'METRICS_PER_TENANT must be true or false' })
+  METRICS_PER_TENANT: boolean = false;
+
+  @Transform(toInt)
+  @IsInt({ message: 'METRICS_POLL_MS must be a whole number of milliseconds' })
+  @Min(100)
+  @Max(600_000)
+  METRICS_POLL_MS: number = 5000;
+
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'RETENTION_DAYS must be a number of days (fractions allowed, 0 = keep everything)' })
+  @Min(0)
+  @Max(36_500)
+  RETENTION_DAYS: number = 30;
+
+  @Transform(toInt)
+  @IsInt({ message: 'RETENTION_INTERVAL_MS must be a whole number of milliseconds' })
+  @Min(100)
+  @Max(86_400_000)
+  RETENTION_INTERVAL_MS: number = 3_600_000;
 
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
