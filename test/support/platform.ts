@@ -43,6 +43,12 @@ export class TestPlatform {
     if (!this.worker) this.worker = await startWorkerApp(this.config, 0, ...(this.logger ? [this.logger] : []));
   }
 
+  /** Where the running worker's health server (and /metrics) answers. */
+  get workerUrl(): string {
+    if (!this.worker) throw new Error('the worker is not running');
+    return `http://127.0.0.1:${(this.worker.getHttpServer().address() as AddressInfo).port}`;
+  }
+
   /** A provider of the running worker app (e.g. ReconcilerService, to run a pass on demand). */
   workerProvider<T>(token: abstract new (...args: never[]) => T): T {
     if (!this.worker) throw new Error('the worker is not running');

@@ -6,6 +6,7 @@ import { EndpointStatsModule } from '#libs/endpoint-stats';
 import { EndpointsModule } from '#libs/endpoints';
 import { EventsModule } from '#libs/events';
 import { HealthController } from '#libs/health';
+import { MetricsModule } from '#libs/metrics';
 import { QueueModule } from '#libs/queue';
 import { RedeliveryModule } from '#libs/redelivery';
 import { TenantsModule } from '#libs/tenants';
@@ -21,7 +22,7 @@ import { SettingsController } from './settings/settings.controller.js';
 
 /** The HTTP API. Config and logger modules are supplied by `createApiApp`. */
 @Module({
-  imports: [DatabaseModule, QueueModule.forRole('producer'), TenantsModule, EndpointsModule, EventsModule, DeliveryModule, RedeliveryModule, EndpointStatsModule],
+  imports: [DatabaseModule, QueueModule.forRole('producer'), TenantsModule, EndpointsModule, EventsModule, DeliveryModule, RedeliveryModule, EndpointStatsModule, MetricsModule.forRole('api')],
   controllers: [AdminController, ApiKeysController, EndpointsController, EventsController, DeliveriesController, RecoveriesController, SettingsController, HealthController],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, CallerAuthenticator],
 })

@@ -6,6 +6,7 @@ import { EndpointHealthModule } from '#libs/endpoint-health';
 import { EndpointStatsRecorderModule } from '#libs/endpoint-stats';
 import { EventsModule } from '#libs/events';
 import { HealthController } from '#libs/health';
+import { MetricsModule } from '#libs/metrics';
 import { QueueModule } from '#libs/queue';
 import { ReconcileModule } from '#libs/reconcile';
 import { RedeliveryModule } from '#libs/redelivery';
@@ -17,7 +18,7 @@ import { WorkerLifecycle } from './worker-lifecycle.js';
 
 /** The worker: BullMQ processors plus a health endpoint. Config and logger come from `createWorkerApp`. */
 @Module({
-  imports: [DatabaseModule, QueueModule.forRole('worker'), EventsModule, DeliveryModule, ReconcileModule, EndpointHealthModule, EndpointStatsRecorderModule, AlertsModule, RedeliveryModule],
+  imports: [DatabaseModule, QueueModule.forRole('worker'), EventsModule, DeliveryModule, ReconcileModule, EndpointHealthModule, EndpointStatsRecorderModule, AlertsModule, RedeliveryModule, MetricsModule.forRole('worker')],
   controllers: [HealthController],
   providers: [FanOutProcessor, DeliveryProcessor, RecoveryProcessor, WorkerLifecycle, ReconcileScheduler],
 })
