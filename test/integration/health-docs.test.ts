@@ -32,6 +32,7 @@ const ROUTES: Record<string, string[]> = {
   '/v1/settings': ['get', 'patch'],
   '/health': ['get'],
   '/health/live': ['get'],
+  '/metrics': ['get'],
 };
 
 const SCHEMAS: Record<string, string[]> = {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
 import { TestPlatform, type Tenant } from '../support/platform.js';
@@ -7,6 +9,42 @@ import { TestReceiver } from '../support/receiver.js';
 import { waitUntil } from '../support/test-env.js';
 
 const TOKEN = 'metrics-token-0123456789';
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'and', 'or', 'unless', 'offset', 'inf', 'nan']);
+
+/** The series names a PromQL expression reads: identifiers that are not functions, keywords,
+ * label names (in {} or in by/without/on lists), durations or strings. */
+function seriesInPromQL(expr: string): string[] {
+  const bare = expr
+    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+    .replace(/\{[^}]*\}/g, '')
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '')
+    .replace(/(?<![a-zA-Z0-9_:])\d+(\.\d+)?(e[+-]?\d+)?/gi, ' ');
+  const names = new Set<string>();
+  for (const m of bare.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
+    const after = bare.slice(m.index + m[0].length).trimStart();
+    if (after.startsWith('(') || PROMQL_WORDS.has(m[0].toLowerCase())) continue;
+    if (/^\d/.test(m[0])) continue;
+    names.add(m[0]);
+  }
+  return [...names];
+}
+
+/** Every series name a scrape offers, a histogram's _bucket, _sum and _count included. */
+function exported(scrapes: Scrape[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of scrapes) {
+    for (const x of s.samples) out.add(x.name);
+    for (const [family, type] of s.types) {
+      if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) out.add(family + suffix);
+      else if (type === 'summary') for (const suffix of ['', '_sum', '_count']) out.add(family + suffix);
+      else out.add(family);
+    }
+  }
+  return out;
+}
 
 async function scrapeRaw(baseUrl: string, token?: string) {
   const res = await request(`${baseUrl}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -124,6 +162,54 @@ describe('GET /metrics', () => {
     const api = await scrape(platform.apiUrl, TOKEN);
     assert.equal(api.types.get('hookrelay_queue_jobs'), undefined);
     await platform.query(`DELETE FROM deliveries WHERE event_type = 'm.stuck'`);
+  });
+});
+
+describe('the Grafana dashboard and the observability profile', () => {
+  let platform: TestPlatform;
+
+  before(async () => {
+    platform = await TestPlatform.start({ env: { METRICS_TOKEN: TOKEN, METRICS_POLL_MS: '100' } });
+  });
+  after(async () => {
+    await platform?.stop();
+  });
+
+  it('reads the series names out of PromQL', () => {
+    assert.deepEqual(seriesInPromQL('histogram_quantile(0.99, sum by (le) (rate(a_bucket{job=~"x|y"}[$__rate_interval])))'), ['a_bucket']);
+    assert.deepEqual(seriesInPromQL('sum(rate(b_total{outcome="ok"}[5m])) / sum without (x) (rate(c_total[5m])) > bool 0'), ['b_total', 'c_total']);
+    assert.deepEqual(seriesInPromQL('sum(d_bytes) / 1e9 + 2.5'), ['d_bytes']);
+  });
+
+  it('names in its queries only series that the API and the worker export', async () => {
+    const dashboard = JSON.parse(readFileSync(`${root}deploy/grafana/hookrelay.json`, 'utf8'));
+    const exprs: string[] = dashboard.panels.flatMap((p: { targets?: Array<{ expr: string }> }) => (p.targets ?? []).map((t) => t.expr));
+    assert.ok(exprs.length >= 15, `${exprs.length} queries`);
+    await waitUntil(async () => (await scrape(platform.workerUrl, TOKEN)).samples.some((x) => x.name === 'hookrelay_queue_jobs'), 5_000, 'the backlog gauges');
+    const names = exported([await scrape(platform.apiUrl, TOKEN), await scrape(platform.workerUrl, TOKEN)]);
+    const unknown = exprs.flatMap((e) => seriesInPromQL(e).filter((n) => !names.has(n)).map((n) => `${n} in ${e}`));
+    assert.deepEqual(unknown, []);
+    // Everything the issue lists is on the dashboard.
+    const used = new Set(exprs.flatMap(seriesInPromQL).map((n) => n.replace(/_(bucket|sum|count)$/, '')));
+    for (const family of ['hookrelay_events_accepted_total', 'hookrelay_deliveries_completed_total', 'hookrelay_attempts_total', 'hookrelay_attempt_duration_seconds', 'hookrelay_queue_jobs', 'hookrelay_oldest_due_delivery_age_seconds', 'hookrelay_reconciler_reenqueued_total', 'hookrelay_endpoints_disabled_total', 'hookrelay_alert_emails_total', 'hookrelay_db_pool_connections', 'hookrelay_batch_size']) {
+      assert.ok(used.has(family), `${family} is on the dashboard`);
+    }
+    // Its panels read the datasource the provisioning defines.
+    const datasource = readFileSync(`${root}deploy/grafana/provisioning/datasources/prometheus.yml`, 'utf8');
+    const uids = new Set(dashboard.panels.filter((p: { type: string }) => p.type !== 'row').map((p: { datasource: { uid: string } }) => p.datasource.uid));
+    assert.deepEqual([...uids], ['hookrelay-prometheus']);
+    assert.match(datasource, /uid: hookrelay-prometheus/);
+  });
+
+  it('mounts files that exist, and scrapes both processes with the token compose hands Prometheus', () => {
+    const compose = readFileSync(`${root}docker-compose.yml`, 'utf8');
+    for (const m of compose.matchAll(/- \.\/(deploy\/[^:]+):/g)) assert.ok(existsSync(`${root}${m[1]}`), `${m[1]} exists`);
+    assert.match(compose, /profiles: \[observability\]/);
+    const prometheus = readFileSync(`${root}deploy/prometheus/prometheus.yml`, 'utf8');
+    assert.match(prometheus, /targets: \["api:3000"\]/);
+    assert.match(prometheus, /targets: \["worker:3001"\]/);
+    assert.equal([...prometheus.matchAll(/credentials_file: \/etc\/prometheus\/metrics-token/g)].length, 2);
+    assert.match(compose, /target: \/etc\/prometheus\/metrics-token/);
   });
 });
 
