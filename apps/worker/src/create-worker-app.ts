@@ -8,6 +8,7 @@ import { AppConfig, ConfigModule } from '#libs/config';
 import { WorkerLifecycle } from './worker-lifecycle.js';
 import { WorkerModule } from './worker.module.js';
 import { ReconcileScheduler } from './reconcile.scheduler.js';
+import { RetentionScheduler } from './retention.scheduler.js';
 
 function rootModule(config: AppConfig, logger: Logger): DynamicModule {
   @Module({})
@@ -28,5 +29,6 @@ export async function startWorkerApp(config: AppConfig, port: number, logger: Lo
   await app.listen({ port, host: config.host });
   app.get(WorkerLifecycle).start();
   app.get(ReconcileScheduler).start();
+  app.get(RetentionScheduler).start();
   return app;
 }

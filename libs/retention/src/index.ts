@@ -1,0 +1,3 @@
+export * from './retention.repository.js';
+export * from './retention.service.js';
+export * from './retention.module.js';

@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LOGGER, type Logger } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { DomainEvents } from '#libs/domain-events';
+import { RedisLease } from '#libs/queue';
+import { RetentionRepository, uuidv7Floor } from './retention.repository.js';
+
+/** Events per statement (with their deliveries and attempts; bench/README.md, Retention). */
+export const RETENTION_BATCH = 500;
+/** After each batch the purge rests as long as the batch took: at most half of one Postgres
+ * connection, so the delivery path keeps its latency (bench/README.md). */
+export const RETENTION_DUTY_CYCLE = 0.5;
+/** A pass stops after this long (or RETENTION_INTERVAL_MS if shorter) and the next one goes on. */
+export const RETENTION_MAX_PASS_MS = 15 * 60_000;
+const LEASE = 'retention';
+
+export interface RetentionReport {
+  events: number;
+  deliveries: number;
+  attempts: number;
+  batches: number;
+  /** True when the pass stopped on its time budget with more to remove. */
+  more: boolean;
+}
+
+/** Removes events older than RETENTION_DAYS with their deliveries and attempts, in bounded batches
+ * along the time-ordered ids, under a Redis lease so one worker at a time purges. A pending
+ * delivery is never removed, nor its event. */
+@Injectable()
+export class RetentionService {
+  readonly passBudgetMs: number;
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly repo: RetentionRepository,
+    private readonly lease: RedisLease,
+    private readonly config: AppConfig,
+    private readonly events: DomainEvents,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.passBudgetMs = Math.min(RETENTION_MAX_PASS_MS, config.retentionIntervalMs);
+    // Longer than a pass can run, so the lease never lapses under a live purge.
+    this.leaseMs = this.passBudgetMs + 60_000;
+  }
+
+  /** One pass; null when retention is off (RETENTION_DAYS=0) or another worker holds the lease. */
+  async runOnce(now: number = Date.now()): Promise<RetentionReport | null> {
+    if (this.config.retentionMs === 0) return null;
+    if (!(await this.lease.acquire(LEASE, this.leaseMs))) return null;
+    try {
+      const beforeId = uuidv7Floor(now - this.config.retentionMs);
+      const report: RetentionReport = { events: 0, deliveries: 0, attempts: 0, batches: 0, more: false };
+      const started = Date.now();
+      let afterId: string | null = null;
+      for (;;) {
+        const t0 = Date.now();
+        const batch = await this.repo.purgeBatch(beforeId, afterId, RETENTION_BATCH);
+        if (batch.lastId === null) break;
+        afterId = batch.lastId;
+        report.batches++;
+        report.events += batch.events;
+        report.deliveries += batch.deliveries;
+        report.attempts += batch.attempts;
+        if (batch.events > 0) this.events.emit('retention.purged', { events: batch.events, deliveries: batch.deliveries, attempts: batch.attempts });
+        if (Date.now() - started >= this.passBudgetMs) {
+          report.more = true;
+          break;
+        }
+        const took = Date.now() - t0;
+        await sleep(Math.ceil((took * (1 - RETENTION_DUTY_CYCLE)) / RETENTION_DUTY_CYCLE));
+      }
+      if (report.events > 0) this.logger.info({ ...report, olderThan: new Date(now - this.config.retentionMs).toISOString() }, 'retention removed old events');
+      return report;
+    } finally {
+      await this.lease.release(LEASE).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "events" ADD COLUMN     "expunged_at" TIMESTAMPTZ(3);
+
