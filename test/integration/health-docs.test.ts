@@ -26,6 +26,7 @@ const ROUTES: Record<string, string[]> = {
   '/v1/events/{id}': ['get'],
   '/v1/events/{id}/replay': ['post'],
   '/v1/events/batch': ['post'],
+  '/v1/events/{id}/expunge': ['post'],
   '/v1/deliveries': ['get'],
   '/v1/deliveries/{id}': ['get'],
   '/v1/deliveries/{id}/resend': ['post'],
@@ -60,6 +61,7 @@ const SCHEMAS: Record<string, string[]> = {
   EndpointPage: ['data', 'nextCursor'],
   DispatchEventDto: ['type', 'data', 'idempotencyKey'],
   EventAcceptedResponse: ['id', 'type', 'createdAt'],
+  EventExpungedResponse: ['id', 'type', 'createdAt', 'expungedAt'],
   DeliveryResponse: ['id', 'eventId', 'endpointId', 'eventType', 'status', 'attemptCount', 'lastStatusCode', 'createdAt'],
   DeliveryWithAttemptsResponse: ['attempts'],
   AttemptResponse: ['attemptNumber', 'responseStatus', 'errorKind', 'durationMs'],
@@ -80,7 +82,7 @@ const SCHEMAS: Record<string, string[]> = {
 };
 
 /** POST routes that take no body (an action on the resource named in the path). */
-const BODYLESS = new Set(['post /v1/deliveries/{id}/resend']);
+const BODYLESS = new Set(['post /v1/deliveries/{id}/resend', 'post /v1/events/{id}/expunge']);
 
 describe('health and API docs', () => {
   let platform: TestPlatform;

@@ -64,7 +64,8 @@ describe('tenant isolation, over every tenant route in the route table', () => {
       endpoints: await platform.query('SELECT * FROM endpoints WHERE tenant_id = $1 ORDER BY id', t),
       secrets: await platform.query('SELECT * FROM endpoint_secrets WHERE tenant_id = $1 ORDER BY id', t),
       keys: await platform.query('SELECT * FROM api_keys WHERE tenant_id = $1 ORDER BY id', t),
-      events: await platform.query('SELECT id, type, data::text FROM events WHERE tenant_id = $1 ORDER BY id', t),
+      events: await platform.query('SELECT id, type, data::text, expunged_at FROM events WHERE tenant_id = $1 ORDER BY id', t),
+      attempts: await platform.query('SELECT * FROM delivery_attempts WHERE tenant_id = $1 ORDER BY id', t),
       deliveries: await platform.query('SELECT * FROM deliveries WHERE tenant_id = $1 ORDER BY id', t),
       recoveries: await platform.query('SELECT * FROM recoveries WHERE tenant_id = $1 ORDER BY id', t),
       tenant: await platform.query('SELECT * FROM tenants WHERE id = $1', t),
@@ -91,6 +92,7 @@ describe('tenant isolation, over every tenant route in the route table', () => {
       { path: `/v1/endpoints/${ids.endpoint}/stats?window=7d`, expect: 404 },
     ],
     'POST /v1/events/batch': () => [{ path: '/v1/events/batch', body: { events: [{ type: 'iso.test', data: {} }] }, expect: 'own' }],
+    'POST /v1/events/:id/expunge': () => [{ path: `/v1/events/${ids.event}/expunge`, expect: 404 }],
     'GET /v1/deliveries': () => [
       { path: '/v1/deliveries', expect: 'list' },
       { path: `/v1/deliveries?endpointId=${ids.endpoint}`, expect: 'list' },

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#libs/database';
 import { patternsMatching } from '#libs/endpoints';
+import type { ExpungedEvent } from './expunge.js';
 
 export interface StoredEvent {
   id: string;
@@ -150,5 +151,45 @@ export class EventRepository {
       `SELECT id AS "deliveryId", endpoint_id AS "endpointId", series FROM deliveries WHERE tenant_id = $1::uuid AND event_id = $2::uuid AND status = 'pending'`,
       [tenantId, eventId],
     );
+  }
+
+  /** Removes an event's data and its attempts' response bodies, keeps the metadata, marks it
+   * expunged (the first time only) and fails its pending deliveries, in one statement. Marking it
+   * fanned out stops a fan-out job that has not run yet from creating deliveries of nothing. */
+  async expunge(tenantId: string, eventId: string): Promise<{ event: ExpungedEvent; failed: Array<{ deliveryId: string; endpointId: string }> } | null> {
+    const rows = await this.prisma.rows<{ kind: 'e' | 'f'; id: string; type: string | null; created_at: Date | null; expunged_at: Date | null; endpoint_id: string | null }>(
+      `WITH ev AS (
+         UPDATE events SET data = 'null'::json, expunged_at = coalesce(expunged_at, now()), fanned_out_at = coalesce(fanned_out_at, now())
+         WHERE id = $1::uuid AND tenant_id = $2::uuid
+         RETURNING id, type, created_at, expunged_at
+       ),
+       bodies AS (
+         UPDATE delivery_attempts a SET response_body = NULL
+         FROM deliveries d
+         WHERE d.event_id IN (SELECT id FROM ev) AND d.tenant_id = $2::uuid AND a.delivery_id = d.id AND a.response_body IS NOT NULL
+         RETURNING 1
+       ),
+       failed AS (
+         UPDATE deliveries SET status = 'failed', last_error = 'event expunged', next_attempt_at = NULL, completed_at = now(), updated_at = now()
+         WHERE event_id IN (SELECT id FROM ev) AND tenant_id = $2::uuid AND status = 'pending'
+         RETURNING id, endpoint_id
+       )
+       SELECT 'e' AS kind, id, type, created_at, expunged_at, NULL::uuid AS endpoint_id FROM ev
+       UNION ALL
+       SELECT 'f', id, NULL, NULL, NULL, endpoint_id FROM failed`,
+      [eventId, tenantId],
+    );
+    const e = rows.find((r) => r.kind === 'e');
+    if (!e) return null;
+    return {
+      event: { id: e.id, type: e.type!, createdAt: e.created_at!, expungedAt: e.expunged_at! },
+      failed: rows.filter((r) => r.kind === 'f').map((r) => ({ deliveryId: r.id, endpointId: r.endpoint_id! })),
+    };
+  }
+
+  /** Whether (and when) an event was expunged; null when the tenant has no such event. */
+  async findExpungedAt(tenantId: string, eventId: string): Promise<{ id: string; expungedAt: Date | null } | null> {
+    const rows = await this.prisma.rows<{ id: string; expunged_at: Date | null }>(`SELECT id, expunged_at FROM events WHERE id = $1::uuid AND tenant_id = $2::uuid`, [eventId, tenantId]);
+    return rows[0] ? { id: rows[0].id, expungedAt: rows[0].expunged_at } : null;
   }
 }

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, LOGGER, ServiceUnavailableError, uuidv7, ValidationFailedError, type DomainError, type Logger } from '#libs/common';
+import { ConflictError, LOGGER, NotFoundError, ServiceUnavailableError, uuidv7, ValidationFailedError, type DomainError, type Logger } from '#libs/common';
 import { isDatabaseUnavailable } from '#libs/database';
 import { DomainEvents } from '#libs/domain-events';
 import { isReservedEventType, RESERVED_EVENT_TYPE_PREFIX } from '#libs/endpoints';
 import { JobProducer } from '#libs/queue';
-import type { AcceptedEvent, StoredEvent } from './event.repository.js';
+import { EventRepository, type AcceptedEvent, type StoredEvent } from './event.repository.js';
+import { assertNotExpunged, type ExpungedEvent } from './expunge.js';
 import { EventWriter, type WriteResult } from './event-writer.js';
 
 
@@ -32,7 +33,25 @@ export class EventService {
     private readonly producer: JobProducer,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly domainEvents: DomainEvents,
+    private readonly repo: EventRepository,
   ) {}
+
+  /** A data-subject request: the event's data and its attempts' response bodies go, its metadata
+   * stays; pending deliveries end failed (there is nothing left to send). Idempotent: again, it
+   * answers the same expungedAt. */
+  async expunge(tenantId: string, eventId: string): Promise<ExpungedEvent> {
+    const done = await this.repo.expunge(tenantId, eventId);
+    if (!done) throw new NotFoundError('event');
+    for (const f of done.failed) this.domainEvents.emit('delivery.abandoned', { tenantId, deliveryId: f.deliveryId, endpointId: f.endpointId, reason: 'event expunged' });
+    return done.event;
+  }
+
+  /** For resend, replay and recovery: 404 for an unknown event, 409 for an expunged one. */
+  async assertNotExpunged(tenantId: string, eventId: string): Promise<void> {
+    const event = await this.repo.findExpungedAt(tenantId, eventId);
+    if (!event) throw new NotFoundError('event');
+    assertNotExpunged(event);
+  }
 
   /** Accepts an event: once this returns it is in Postgres, and its deliveries are too (or, for a
    * large fan-out, will be created by a worker job), even if an enqueue below fails: the reconciler

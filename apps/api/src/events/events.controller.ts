@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { NotFoundError, ValidationFailedError } from '#libs/common';
 import { EventLogRepository, EventService } from '#libs/events';
@@ -8,7 +8,7 @@ import { RequireScope, TenantId, TenantRoutes } from '../common/auth.js';
 import { IdParamPipe } from '../common/id-param.pipe.js';
 import { RawJsonMember } from '../common/raw-body.js';
 import { cursorToId, toTimeRange } from '../common/pagination.js';
-import { BatchDispatchResponse, BatchItemResult, DispatchBatchDto, DispatchEventDto, EventAcceptedResponse } from './dto/dispatch-event.dto.js';
+import { BatchDispatchResponse, BatchItemResult, DispatchBatchDto, DispatchEventDto, EventAcceptedResponse, EventExpungedResponse } from './dto/dispatch-event.dto.js';
 import { EventPage, EventWithDeliveriesResponse } from './dto/event.response.js';
 import { ListEventsQuery } from './dto/list-events.query.js';
 import { ReplayEventDto, ReplayResponse } from './dto/replay-event.dto.js';
@@ -89,5 +89,18 @@ export class EventsController {
     const e = await this.log.get(tenantId, id);
     if (!e) throw new NotFoundError('event');
     return e;
+  }
+
+  @RequireScope('events:write')
+  @Post(':id/expunge')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Expunge an event (data-subject request)',
+    description: "Removes the event's data and its attempts' response bodies and keeps the metadata (type, times, delivery statuses). Pending deliveries end failed. Idempotent. Resending or replaying the event afterwards answers 409.",
+  })
+  @ApiOkResponse({ type: EventExpungedResponse })
+  @ApiNotFoundResponse({ description: 'no such event for this tenant' })
+  expunge(@TenantId() tenantId: string, @Param('id', new IdParamPipe('event')) id: string): Promise<EventExpungedResponse> {
+    return this.events.expunge(tenantId, id);
   }
 }

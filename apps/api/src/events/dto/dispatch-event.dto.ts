@@ -61,3 +61,10 @@ export class BatchItemResult {
 export class BatchDispatchResponse {
   @ApiProperty({ type: [BatchItemResult] }) results!: BatchItemResult[];
 }
+
+export class EventExpungedResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty({ description: 'when the event was first expunged; its data and its attempts\' response bodies are gone' }) expungedAt!: Date;
+}
