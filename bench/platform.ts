@@ -14,6 +14,8 @@ import type { GroupStats, ReceiverCommand } from './receiver.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
+/** The bench scrapes /metrics on both apps with it. */
+export const METRICS_TOKEN = `bench-metrics-${randomBytes(12).toString('hex')}`;
 
 export interface PlatformOptions {
   pgBase: string;
@@ -218,11 +220,13 @@ export class BenchPlatform {
   readonly queuePrefix: string;
   readonly rss: RssSampler;
   apiUrl = '';
+  workerUrl = '';
   admin!: ApiClient;
   db?: pg.Pool;
   private api?: ChildProcess;
   private worker?: ChildProcess;
   private dbCreated = false;
+  private appEnv: Record<string, string> = {};
 
   constructor(private readonly opts: PlatformOptions) {
     const id = randomBytes(4).toString('hex');
@@ -257,6 +261,14 @@ export class BenchPlatform {
 
   async start(): Promise<void> {
     await this.createDatabase();
+    await this.startApps({});
+    this.db = new pg.Pool({ connectionString: this.dbUrl, max: 2 });
+    this.db.on('error', () => undefined);
+    this.rss.start();
+  }
+
+  /** Starts the API and the worker with the bench settings, `overrides` on top (ports are new each time). */
+  private async startApps(overrides: Record<string, string>): Promise<void> {
     const [apiPort, workerPort] = [await freePort(), await freePort()];
     const env = {
       NODE_ENV: 'production',
@@ -267,21 +279,37 @@ export class BenchPlatform {
       LOG_LEVEL: 'warn',
       ALLOW_INSECURE_URLS: 'true',
       ALLOWED_TARGET_CIDRS: '127.0.0.0/8',
-      SECRETS_KEY: `bench:${randomBytes(32).toString('base64')}`,
+      SECRETS_KEY: this.appEnv.SECRETS_KEY ?? `bench:${randomBytes(32).toString('base64')}`,
       // The per-tenant limit stays on, so its cost is measured, but above anything one tenant sends here.
       RATE_LIMIT_PER_SECOND: '1000000',
+      METRICS_TOKEN,
+      // Retention runs only when a scenario asks for it (restartApps with RETENTION_INTERVAL_MS).
+      RETENTION_INTERVAL_MS: '86400000',
       PORT: String(apiPort),
       WORKER_PORT: String(workerPort),
       ...this.opts.env,
+      ...overrides,
     };
+    this.appEnv = env;
     this.api = startApp('start:api', env);
     this.worker = startApp('start:worker', env);
     this.apiUrl = `http://127.0.0.1:${apiPort}`;
+    this.workerUrl = `http://127.0.0.1:${workerPort}`;
     this.admin = new ApiClient(this.apiUrl, ADMIN_KEY);
-    await Promise.all([waitHealthy(`${this.apiUrl}/health`, this.api, 'api'), waitHealthy(`http://127.0.0.1:${workerPort}/health`, this.worker, 'worker')]);
-    this.db = new pg.Pool({ connectionString: this.dbUrl, max: 2 });
-    this.db.on('error', () => undefined);
-    this.rss.start();
+    await Promise.all([waitHealthy(`${this.apiUrl}/health`, this.api, 'api'), waitHealthy(`${this.workerUrl}/health`, this.worker, 'worker')]);
+  }
+
+  /** Stops the API and the worker and starts them again on the same database and queues with
+   * `overrides` (e.g. METRICS_ENABLED=false). Tenant keys stay valid; the CPU counters start over. */
+  async restartApps(overrides: Record<string, string>): Promise<void> {
+    await Promise.all([stopChild(this.api, 20_000), stopChild(this.worker, 20_000)]);
+    await this.startApps(overrides);
+  }
+
+  /** The text of GET /metrics on the API or the worker. */
+  async scrape(which: 'api' | 'worker'): Promise<{ status: number; text: string }> {
+    const res = await request(`${which === 'api' ? this.apiUrl : this.workerUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    return { status: res.statusCode, text: await res.body.text() };
   }
 
   private async createDatabase(): Promise<void> {

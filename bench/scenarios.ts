@@ -15,10 +15,10 @@ export interface BenchContext {
 }
 
 const SECRET = 'whsec_' + Buffer.alloc(32, 7).toString('base64');
-const scaled = (ctx: BenchContext, n: number, min: number) => Math.max(min, Math.round(n * ctx.scale));
+export const scaled = (ctx: BenchContext, n: number, min: number) => Math.max(min, Math.round(n * ctx.scale));
 
 /** Sends events to the API over a keep-alive pool, with `data.sentAt` set just before each send. */
-class Dispatcher {
+export class Dispatcher {
   readonly pool: Pool;
   errors = 0;
   lastError = '';
@@ -48,7 +48,7 @@ class Dispatcher {
   }
 }
 
-async function endpoint(api: ApiClient, url: string, eventTypes: string[], options: object = {}): Promise<string> {
+export async function endpoint(api: ApiClient, url: string, eventTypes: string[], options: object = {}): Promise<string> {
   const res = await api.post('/v1/endpoints', { url, eventTypes, ...options });
   if (res.status !== 201) throw new Error(`creating an endpoint failed: ${res.status} ${res.text}`);
   return res.body.id as string;
@@ -230,7 +230,7 @@ export async function batchDispatch(ctx: BenchContext) {
 }
 
 /** Open-loop dispatch at `rate`/s for `durationMs`; `route(n)` picks the tenant of event n. */
-async function steady(ctx: BenchContext, rate: number, durationMs: number, route: (n: number) => ApiClient, type: string) {
+export async function steady(ctx: BenchContext, rate: number, durationMs: number, route: (n: number) => ApiClient, type: string) {
   const dispatcher = new Dispatcher(ctx.platform.apiUrl, 100);
   const run = await openLoop(rate, durationMs, 2_000, async (n) => void (await dispatcher.send(route(n), type)));
   await dispatcher.close();
@@ -285,7 +285,7 @@ export async function noisyNeighbour(ctx: BenchContext) {
   };
 }
 
-function round(v: number, digits = 2): number {
+export function round(v: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
 }

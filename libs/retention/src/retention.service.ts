@@ -11,7 +11,7 @@ export const RETENTION_BATCH = 500;
 /** After each batch the purge rests as long as the batch took: at most half of one Postgres
  * connection, so the delivery path keeps its latency (bench/README.md). */
 export const RETENTION_DUTY_CYCLE = 0.5;
-/** A pass stops after this long (or RETENTION_INTERVAL_MS if shorter) and the next one goes on. */
+/** A pass stops after this long and the next one goes on (a second later while behind). */
 export const RETENTION_MAX_PASS_MS = 15 * 60_000;
 const LEASE = 'retention';
 
@@ -39,7 +39,7 @@ export class RetentionService {
     private readonly events: DomainEvents,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.passBudgetMs = Math.min(RETENTION_MAX_PASS_MS, config.retentionIntervalMs);
+    this.passBudgetMs = RETENTION_MAX_PASS_MS;
     // Longer than a pass can run, so the lease never lapses under a live purge.
     this.leaseMs = this.passBudgetMs + 60_000;
   }
