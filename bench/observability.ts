@@ -26,7 +26,7 @@ function scraper(platform: BenchPlatform, everyMs: number) {
  * delivery. The machine is shared, so every run reports the load average it started under. */
 export async function metricsCost(ctx: BenchContext) {
   const events = scaled(ctx, 10_000, 100);
-  const rounds = ctx.scale >= 0.5 ? 4 : 2;
+  const rounds = ctx.scale >= 0.5 ? 4 : 1;
   const runs: Array<{ round: number; metrics: boolean; load1: number; seconds: number; scrapes: number; cpuMsPerDelivery: { api: number; worker: number; total: number } }> = [];
   for (let r = 0; r < rounds; r++) {
     for (const enabled of r % 2 === 0 ? [false, true] : [true, false]) {
@@ -144,7 +144,7 @@ export async function retention(ctx: BenchContext) {
   const baseLoad = load1();
   const baseline = await latencyRun(ctx, 'retbase', durationMs);
   // The worker's first retention pass starts 1 s after this restart.
-  await ctx.platform.restartApps({ RETENTION_INTERVAL_MS: '1000' });
+  await ctx.platform.restartApps({ RETENTION_DAYS: '30', RETENTION_INTERVAL_MS: '1000' });
   const purgeLoad = load1();
   const t0 = performance.now();
   const purged = async () => counter((await ctx.platform.scrape('worker')).text, 'hookrelay_retention_purged_total', 'table="attempts"');

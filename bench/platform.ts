@@ -283,8 +283,8 @@ export class BenchPlatform {
       // The per-tenant limit stays on, so its cost is measured, but above anything one tenant sends here.
       RATE_LIMIT_PER_SECOND: '1000000',
       METRICS_TOKEN,
-      // Retention runs only when a scenario asks for it (restartApps with RETENTION_INTERVAL_MS).
-      RETENTION_INTERVAL_MS: '86400000',
+      // Retention runs only when a scenario asks for it (restartApps with RETENTION_DAYS).
+      RETENTION_DAYS: '0',
       PORT: String(apiPort),
       WORKER_PORT: String(workerPort),
       ...this.opts.env,

@@ -3,7 +3,7 @@ import { LOGGER, type Logger } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { RetentionService } from '#libs/retention';
 
-/** How long shutdown waits for a running batch to finish. */
+/** How long shutdown waits for the running batch to finish and the lease to be released. */
 const STOP_WAIT_MS = 5_000;
 /** The first pass waits this long (or one interval if shorter), so a restart does not purge at once. */
 const FIRST_PASS_DELAY_MS = 60_000;
@@ -52,6 +52,7 @@ export class RetentionScheduler implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.retention.stop();
     if (this.running) await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
   }
 }

@@ -31,6 +31,8 @@ export interface RetentionReport {
 export class RetentionService {
   readonly passBudgetMs: number;
   private readonly leaseMs: number;
+  /** Aborted on shutdown: a pass stops after its current batch and releases the lease. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly repo: RetentionRepository,
@@ -44,9 +46,14 @@ export class RetentionService {
     this.leaseMs = this.passBudgetMs + 60_000;
   }
 
+  /** Ends a running pass after its current batch (shutdown), so the lease is released, not left to expire. */
+  stop(): void {
+    this.stopping.abort();
+  }
+
   /** One pass; null when retention is off (RETENTION_DAYS=0) or another worker holds the lease. */
   async runOnce(now: number = Date.now()): Promise<RetentionReport | null> {
-    if (this.config.retentionMs === 0) return null;
+    if (this.config.retentionMs === 0 || this.stopping.signal.aborted) return null;
     if (!(await this.lease.acquire(LEASE, this.leaseMs))) return null;
     try {
       const beforeId = uuidv7Floor(now - this.config.retentionMs);
@@ -63,12 +70,12 @@ export class RetentionService {
         report.deliveries += batch.deliveries;
         report.attempts += batch.attempts;
         if (batch.events > 0) this.events.emit('retention.purged', { events: batch.events, deliveries: batch.deliveries, attempts: batch.attempts });
-        if (Date.now() - started >= this.passBudgetMs) {
+        if (Date.now() - started >= this.passBudgetMs || this.stopping.signal.aborted) {
           report.more = true;
           break;
         }
         const took = Date.now() - t0;
-        await sleep(Math.ceil((took * (1 - RETENTION_DUTY_CYCLE)) / RETENTION_DUTY_CYCLE));
+        await sleep(Math.ceil((took * (1 - RETENTION_DUTY_CYCLE)) / RETENTION_DUTY_CYCLE), undefined, { signal: this.stopping.signal }).catch(() => undefined);
       }
       if (report.events > 0) this.logger.info({ ...report, olderThan: new Date(now - this.config.retentionMs).toISOString() }, 'retention removed old events');
       return report;
