@@ -9,6 +9,7 @@ interface EventItem {
   type: string;
   idempotencyKey: string | null;
   createdAt: string;
+  expungedAt: string | null;
 }
 
 describe('reading events: GET /v1/events and /v1/events/:id', () => {
@@ -46,6 +47,7 @@ describe('reading events: GET /v1/events and /v1/events/:id', () => {
       type: r.type,
       idempotencyKey: r.idempotency_key,
       createdAt: r.created_at.toISOString(),
+      expungedAt: null,
     }));
     assert.equal(sent.length, 7);
   });

@@ -82,13 +82,35 @@ describe('POST /v1/events/:id/expunge', () => {
     assert.deepEqual(row, { data: '{"a":1}', expunged_at: null });
   });
 
-  it('makes the event refuse being sent again (409) through the shared check', async () => {
-    const { platform } = f;
+  it('shows expungedAt and no data on GET, and refuses resend and replay with 409', async () => {
+    const { platform, receiver } = f;
+    receiver.on('/again', { status: 200 });
     const tenant = await platform.createTenant();
-    const ev = await tenant.client.post('/v1/events', { type: 'nobody.listens', data: { a: 1 } });
+    await tenant.client.post('/v1/endpoints', { url: receiver.url('/again'), eventTypes: ['again.*'] });
+    const ev = await tenant.client.post('/v1/events', { type: 'again.one', data: { email: 'x@example.com' } });
+    const delivery = await waitUntil(async () => (await platform.query(`SELECT id FROM deliveries WHERE event_id = $1 AND status = 'succeeded'`, [ev.body.id]))[0], 10_000, 'the delivery');
+    const before = await tenant.client.get(`/v1/events/${ev.body.id}`);
+    assert.deepEqual([before.body.data, before.body.expungedAt], [{ email: 'x@example.com' }, null]);
+    const ex = await tenant.client.post(`/v1/events/${ev.body.id}/expunge`);
+
+    const after = await tenant.client.get(`/v1/events/${ev.body.id}`);
+    assert.equal(after.status, 200);
+    assert.equal(after.body.data, null);
+    assert.equal(after.body.expungedAt, ex.body.expungedAt);
+    assert.equal(after.body.deliveries.length, 1, 'the metadata stays');
+    assert.ok(!after.text.includes('x@example.com'));
+    const listed = (await tenant.client.get('/v1/events?type=again.one')).body.data[0];
+    assert.equal(listed.expungedAt, ex.body.expungedAt);
+
+    assertErrorBody(await tenant.client.post(`/v1/deliveries/${delivery.id}/resend`), 409, /was expunged at .*cannot be sent again/);
+    assertErrorBody(await tenant.client.post(`/v1/events/${ev.body.id}/replay`, {}), 409, /was expunged at .*cannot be sent again/);
+    assertErrorBody(await tenant.client.post(`/v1/events/${ev.body.id}/replay`, { force: true }), 409, /was expunged/);
+    const [d] = await platform.query(`SELECT status, series FROM deliveries WHERE id = $1`, [delivery.id]);
+    assert.deepEqual(d, { status: 'succeeded', series: 0 }, 'nothing was sent again');
+    // The shared check, for anything else that sends an event again.
     const events = platform.api.get(EventService);
-    await events.assertNotExpunged(tenant.id, ev.body.id);
-    await tenant.client.post(`/v1/events/${ev.body.id}/expunge`);
-    await assert.rejects(events.assertNotExpunged(tenant.id, ev.body.id), (err: unknown) => err instanceof ConflictError && err.status === 409 && /was expunged at .*cannot be sent again/.test(err.message));
+    await assert.rejects(events.assertNotExpunged(tenant.id, ev.body.id), (err: unknown) => err instanceof ConflictError && err.status === 409);
+    const other = await tenant.client.post('/v1/events', { type: 'nobody.listens', data: {} });
+    await events.assertNotExpunged(tenant.id, other.body.id);
   });
 });

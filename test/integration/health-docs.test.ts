@@ -71,7 +71,7 @@ const SCHEMAS: Record<string, string[]> = {
   RecoverEndpointDto: ['since', 'until'],
   RecoveryResponse: ['id', 'endpointId', 'since', 'until', 'status', 'total', 'enqueued', 'reason', 'createdAt', 'completedAt'],
   RecoveryPage: ['data', 'nextCursor'],
-  EventResponse: ['id', 'type', 'idempotencyKey', 'createdAt'],
+  EventResponse: ['id', 'type', 'idempotencyKey', 'createdAt', 'expungedAt'],
   EventPage: ['data', 'nextCursor'],
   EventWithDeliveriesResponse: ['data', 'deliveries', 'moreDeliveries'],
   EventDeliveryResponse: ['id', 'endpointId', 'status', 'attemptCount'],

@@ -110,6 +110,9 @@ describe('GET /metrics', () => {
     // An idempotent replay is not a new event.
     assert.equal((await tenant.client.post('/v1/events', { type: 'm.none', data: {}, idempotencyKey: 'k1' })).status, 202);
     assert.equal((await tenant.client.post('/v1/events', { type: 'm.none', data: {}, idempotencyKey: 'k1' })).status, 202);
+    // Batch dispatch counts each new event once.
+    const batch = await tenant.client.post('/v1/events/batch', { events: [{ type: 'm.none', data: { b: 1 } }, { type: 'm.none', data: { b: 2 } }] });
+    assert.equal(batch.status, 200, batch.text);
 
     const w1 = await waitUntil(
       async () => {
@@ -120,7 +123,7 @@ describe('GET /metrics', () => {
       'three deliveries completed in the metrics',
     );
     const api1 = await scrape(platform.apiUrl, TOKEN);
-    assert.equal(delta(api1, api0, 'hookrelay_events_accepted_total'), 4);
+    assert.equal(delta(api1, api0, 'hookrelay_events_accepted_total'), 6);
     assert.equal(delta(w1, w0, 'hookrelay_deliveries_completed_total', { outcome: 'succeeded' }), 1);
     assert.equal(delta(w1, w0, 'hookrelay_deliveries_completed_total', { outcome: 'failed' }), 2);
     assert.equal(delta(w1, w0, 'hookrelay_attempts_total', { result: '2xx' }), 1);
@@ -132,6 +135,7 @@ describe('GET /metrics', () => {
     assert.equal(delta(w1, w0, 'hookrelay_attempt_duration_seconds_bucket', { le: '+Inf' }), 5);
     // Batches: the API's event inserts, the worker's attempt loads and records and job adds.
     assert.ok(delta(api1, api0, 'hookrelay_batch_size_sum', { batcher: 'event-insert' }) >= 4);
+    assert.equal(delta(api1, api0, 'hookrelay_batch_size_sum', { batcher: 'event-batch-dispatch' }), 2);
     assert.ok(delta(w1, w0, 'hookrelay_batch_size_sum', { batcher: 'attempt-record' }) >= 5);
     assert.ok(delta(w1, w0, 'hookrelay_batch_size_count', { batcher: 'attempt-load' }) >= 1);
     // No tenant or endpoint label unless METRICS_PER_TENANT.

@@ -203,6 +203,7 @@ export class EnvDto {
   @Min(50)
   @Max(60_000)
   ENDPOINT_STATS_FLUSH_MS: number = 1000;
+
   @Transform(toBool)
   @IsBoolean({ message: 'METRICS_ENABLED must be true or false' })
   METRICS_ENABLED: boolean = true;

@@ -18,6 +18,8 @@ export interface EventView {
   type: string;
   idempotencyKey: string | null;
   createdAt: Date;
+  /** Set when the event was expunged (POST /v1/events/:id/expunge): its data is gone. */
+  expungedAt: Date | null;
 }
 
 export interface EventDeliveryView {
@@ -28,6 +30,7 @@ export interface EventDeliveryView {
 }
 
 export interface EventWithDeliveriesView extends EventView {
+  /** null once the event was expunged. */
   data: unknown;
   deliveries: EventDeliveryView[];
   /** More deliveries than listed (a large fan-out): GET /v1/deliveries?eventId= pages through all of them. */
@@ -51,7 +54,7 @@ export class EventLogRepository {
         ...(f.since || f.until ? { createdAt: { ...(f.since ? { gte: f.since } : {}), ...(f.until ? { lt: f.until } : {}) } } : {}),
         ...(f.beforeId ? { id: { lt: f.beforeId } } : {}),
       },
-      select: { id: true, type: true, idempotencyKey: true, createdAt: true },
+      select: { id: true, type: true, idempotencyKey: true, createdAt: true, expungedAt: true },
       orderBy: { id: 'desc' },
       take: f.limit + 1,
     });
@@ -66,12 +69,13 @@ export class EventLogRepository {
         type: true,
         idempotencyKey: true,
         createdAt: true,
+        expungedAt: true,
         data: true,
         deliveries: { where: { tenantId }, select: { id: true, endpointId: true, status: true, attemptCount: true }, orderBy: { id: 'asc' }, take: EVENT_DELIVERIES_LISTED + 1 },
       },
     });
     if (!e) return null;
     const { deliveries, ...event } = e;
-    return { ...event, deliveries: deliveries.slice(0, EVENT_DELIVERIES_LISTED), moreDeliveries: deliveries.length > EVENT_DELIVERIES_LISTED };
+    return { ...event, data: event.expungedAt ? null : event.data, deliveries: deliveries.slice(0, EVENT_DELIVERIES_LISTED), moreDeliveries: deliveries.length > EVENT_DELIVERIES_LISTED };
   }
 }

@@ -19,6 +19,7 @@ export class EventWriter {
   private readonly batcher: Batcher<EventToInsert, WriteResult>;
 
   private readonly inlineFanOutMax: number;
+  private readonly reportBatchDispatch: (size: number) => void;
 
   constructor(
     private readonly events: EventRepository,
@@ -26,6 +27,7 @@ export class EventWriter {
     sizes: BatchSizes,
   ) {
     this.inlineFanOutMax = config.inlineFanOutMax;
+    this.reportBatchDispatch = sizes.reporter('event-batch-dispatch');
     const runMany = async (batch: EventToInsert[]): Promise<WriteResult[]> => {
       const accepted = await events.acceptMany(batch, config.inlineFanOutMax);
       return Promise.all(batch.map(async (i, n) => (accepted[n] ? { created: true as const, accepted: accepted[n] } : this.existing(i))));
@@ -48,6 +50,7 @@ export class EventWriter {
   /** A batch from one request, stored in one statement of its own (it is a group already; the
    * group-commit batcher would cut it into pieces). Idempotency keys must be distinct within it. */
   async writeBatch(tenantId: string, events: readonly NewEvent[]): Promise<WriteResult[]> {
+    this.reportBatchDispatch(events.length);
     const accepted = await this.events.acceptMany(events.map((event) => ({ tenantId, event })), this.inlineFanOutMax);
     const taken = events.filter((e, n) => !accepted[n] && e.idempotencyKey !== null).map((e) => e.idempotencyKey!);
     const stored = taken.length > 0 ? await this.events.findByIdempotencyKeys(tenantId, taken) : new Map<string, StoredEvent>();

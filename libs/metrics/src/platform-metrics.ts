@@ -50,10 +50,10 @@ export class PlatformMetrics implements OnModuleInit, OnModuleDestroy {
     });
     this.attempts = new Counter({ name: 'hookrelay_attempts_total', help: 'Delivery attempts recorded, by result: 2xx, 3xx, 4xx, 5xx, timeout, network', labelNames: ['result', ...endpoint], registers });
     this.attemptDuration = new Histogram({ name: 'hookrelay_attempt_duration_seconds', help: 'Duration of delivery attempts, request to end of response body (or error)', labelNames: tenant, buckets: DURATION_BUCKETS, registers });
-    this.reenqueued = new Counter({ name: 'hookrelay_reconciler_reenqueued_total', help: 'Jobs the reconciler put back because Redis had lost them, by kind: fan_out, delivery', labelNames: ['kind'], registers });
+    this.reenqueued = new Counter({ name: 'hookrelay_reconciler_reenqueued_total', help: 'Jobs the reconciler put back because Redis had lost them, by kind: fan_out, delivery, recovery', labelNames: ['kind'], registers });
     this.endpointsDisabled = new Counter({ name: 'hookrelay_endpoints_disabled_total', help: 'Endpoints disabled automatically after failing (ENDPOINT_DISABLE_AFTER_HOURS)', labelNames: tenant, registers });
     this.alertEmails = new Counter({ name: 'hookrelay_alert_emails_total', help: 'Alert emails by outcome: sent, failed (will be retried), given_up', labelNames: ['outcome', ...tenant], registers });
-    this.batchSize = new Histogram({ name: 'hookrelay_batch_size', help: 'Items per batch of the group-commit batchers (event inserts, attempt loads and records, job adds)', labelNames: ['batcher'], buckets: BATCH_BUCKETS, registers });
+    this.batchSize = new Histogram({ name: 'hookrelay_batch_size', help: 'Items per batch of the group-commit batchers (event inserts, attempt loads and records, job adds) and of batch dispatch requests', labelNames: ['batcher'], buckets: BATCH_BUCKETS, registers });
     this.retentionPurged = new Counter({ name: 'hookrelay_retention_purged_total', help: 'Rows removed by retention (RETENTION_DAYS), by table: events, deliveries, attempts', labelNames: ['table'], registers });
     const pool = prisma.pool;
     new Gauge({
@@ -70,7 +70,7 @@ export class PlatformMetrics implements OnModuleInit, OnModuleDestroy {
     });
     for (const outcome of ['succeeded', 'failed']) if (!this.perTenant) this.deliveriesCompleted.inc({ outcome }, 0);
     for (const result of ['2xx', '3xx', '4xx', '5xx', 'timeout', 'network']) if (!this.perTenant) this.attempts.inc({ result }, 0);
-    for (const kind of ['fan_out', 'delivery']) this.reenqueued.inc({ kind }, 0);
+    for (const kind of ['fan_out', 'delivery', 'recovery']) this.reenqueued.inc({ kind }, 0);
     for (const outcome of ['sent', 'failed', 'given_up']) if (!this.perTenant) this.alertEmails.inc({ outcome }, 0);
     for (const table of ['events', 'deliveries', 'attempts']) this.retentionPurged.inc({ table }, 0);
   }
@@ -86,6 +86,7 @@ export class PlatformMetrics implements OnModuleInit, OnModuleDestroy {
       on('reconciler.reenqueued', (e) => {
         this.reenqueued.inc({ kind: 'fan_out' }, e.fanOuts);
         this.reenqueued.inc({ kind: 'delivery' }, e.deliveries);
+        this.reenqueued.inc({ kind: 'recovery' }, e.recoveries);
       }),
       on('endpoint.disabled', (e) => this.endpointsDisabled.inc(this.perTenant ? { tenant_id: e.tenantId } : {})),
       on('alert.sent', (e) => {

@@ -140,6 +140,7 @@ export class RecoveryRepository {
     return this.prisma.rows<{ type: string; n: number }>(
       `SELECT ev.type, count(*)::int AS n FROM events ev
        WHERE ev.tenant_id = $1::uuid AND ev.id > $3::uuid AND ev.id < $4::uuid AND ev.created_at >= $5 AND ev.created_at < $6
+         AND ev.expunged_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = ev.id AND d.endpoint_id = $2::uuid AND d.status <> 'failed')
        GROUP BY ev.type`,
       [tenantId, endpointId, range.afterId, range.beforeId, range.since, range.until],
@@ -186,6 +187,8 @@ export class RecoveryRepository {
        ev AS (
          SELECT ev.id, ev.type FROM events ev
          WHERE ev.tenant_id = $2::uuid AND ev.id = ANY($7::uuid[]) AND EXISTS (SELECT 1 FROM claim)
+           -- An expunged event has nothing left to send (assertNotExpunged, libs/events).
+           AND ev.expunged_at IS NULL
        ),
        reopened AS (
          UPDATE deliveries d SET ${REOPEN_DELIVERY}

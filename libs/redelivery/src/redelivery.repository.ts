@@ -12,9 +12,12 @@ export interface SentAgain {
 
 /** Why a delivery could not be resent. */
 export interface ResendState {
+  eventId: string;
   status: DeliveryStatus;
   endpointStatus: 'active' | 'disabled';
   endpointDeleted: boolean;
+  /** Set when the event was expunged: nothing is left to send. */
+  eventExpungedAt: Date | null;
 }
 
 /** How a delivery is sent again: pending and due now, in a new series of attempts whose retry
@@ -39,6 +42,7 @@ export class RedeliveryRepository {
        FROM endpoints e
        WHERE d.id = $1::uuid AND d.tenant_id = $2::uuid AND d.status IN ('failed', 'succeeded')
          AND e.id = d.endpoint_id AND ${endpointLive}
+         AND NOT EXISTS (SELECT 1 FROM events ev WHERE ev.id = d.event_id AND ev.expunged_at IS NOT NULL)
        RETURNING d.id, d.event_id AS "eventId", d.endpoint_id AS "endpointId", d.event_type AS "eventType", d.status,
                  d.attempt_count AS "attemptCount", d.next_attempt_at AS "nextAttemptAt", d.last_status_code AS "lastStatusCode",
                  d.last_error AS "lastError", d.created_at AS "createdAt", d.updated_at AS "updatedAt", d.completed_at AS "completedAt", d.series`,
@@ -49,17 +53,17 @@ export class RedeliveryRepository {
 
   async resendState(tenantId: string, deliveryId: string): Promise<ResendState | null> {
     const rows = await this.prisma.rows<ResendState>(
-      `SELECT d.status, e.status AS "endpointStatus", e.deleted_at IS NOT NULL AS "endpointDeleted"
-       FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+      `SELECT d.event_id AS "eventId", d.status, e.status AS "endpointStatus", e.deleted_at IS NOT NULL AS "endpointDeleted", ev.expunged_at AS "eventExpungedAt"
+       FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id JOIN events ev ON ev.id = d.event_id
        WHERE d.id = $1::uuid AND d.tenant_id = $2::uuid`,
       [deliveryId, tenantId],
     );
     return rows[0] ?? null;
   }
 
-  async eventType(tenantId: string, eventId: string): Promise<string | null> {
-    const rows = await this.prisma.rows<{ type: string }>(`SELECT type FROM events WHERE id = $1::uuid AND tenant_id = $2::uuid`, [eventId, tenantId]);
-    return rows[0]?.type ?? null;
+  async eventForReplay(tenantId: string, eventId: string): Promise<{ id: string; type: string; expungedAt: Date | null } | null> {
+    const rows = await this.prisma.rows<{ type: string; expunged_at: Date | null }>(`SELECT type, expunged_at FROM events WHERE id = $1::uuid AND tenant_id = $2::uuid`, [eventId, tenantId]);
+    return rows[0] ? { id: eventId, type: rows[0].type, expungedAt: rows[0].expunged_at } : null;
   }
 
   /** Sends an event again to every endpoint subscribed to it now (the fan-out's rule, given the
@@ -68,7 +72,7 @@ export class RedeliveryRepository {
   async replay(tenantId: string, eventId: string, matchingPatterns: string[], includeSucceeded: boolean): Promise<SentAgain[]> {
     return this.prisma.rows<SentAgain>(
       `WITH ev AS (
-         SELECT id, tenant_id, type FROM events WHERE id = $1::uuid AND tenant_id = $2::uuid
+         SELECT id, tenant_id, type FROM events WHERE id = $1::uuid AND tenant_id = $2::uuid AND expunged_at IS NULL
        ),
        targets AS (
          SELECT e.id FROM ev JOIN endpoints e ON e.tenant_id = ev.tenant_id WHERE ${subscribed('$3::text[]')}

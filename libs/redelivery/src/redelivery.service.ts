@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, LOGGER, NotFoundError, type Logger } from '#libs/common';
 import type { DeliveryView } from '#libs/delivery';
 import { patternsMatching } from '#libs/endpoints';
+import { assertNotExpunged } from '#libs/events';
 import { JobProducer } from '#libs/queue';
 import { RedeliveryRepository, type SentAgain } from './redelivery.repository.js';
 
@@ -27,6 +28,11 @@ export class RedeliveryService {
   private async resendRefusal(tenantId: string, deliveryId: string): Promise<Error> {
     const state = await this.repo.resendState(tenantId, deliveryId);
     if (!state) return new NotFoundError('delivery');
+    try {
+      assertNotExpunged({ id: state.eventId, expungedAt: state.eventExpungedAt });
+    } catch (err) {
+      return err as Error;
+    }
     if (state.status === 'pending') return new ConflictError('delivery is pending: it is still being attempted; resend a failed or succeeded delivery');
     if (state.endpointDeleted) return new ConflictError('the endpoint of this delivery was deleted');
     if (state.endpointStatus !== 'active') return new ConflictError('the endpoint of this delivery is disabled: re-enable it with PATCH /v1/endpoints/{id} {"status":"active"} first');
@@ -37,9 +43,10 @@ export class RedeliveryService {
   /** Sends an event again to every active endpoint subscribed to its type now. Returns how many
    * deliveries are now pending because of it. */
   async replay(tenantId: string, eventId: string, force: boolean): Promise<number> {
-    const type = await this.repo.eventType(tenantId, eventId);
-    if (type === null) throw new NotFoundError('event');
-    const sent = await this.repo.replay(tenantId, eventId, patternsMatching(type), force);
+    const event = await this.repo.eventForReplay(tenantId, eventId);
+    if (event === null) throw new NotFoundError('event');
+    assertNotExpunged(event);
+    const sent = await this.repo.replay(tenantId, eventId, patternsMatching(event.type), force);
     await this.enqueue(tenantId, sent);
     return sent.length;
   }
