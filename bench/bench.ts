@@ -2,7 +2,7 @@
 // scenarios one after another, prints a table and writes bench/results/latest.json. See bench/README.md.
 //   --scale <x>       multiply event counts and durations (default 1; --quick = 0.1)
 //   --only <a,b>      run only these scenarios (limit, throughput, batching, fanOut, dispatchApi, batchDispatch, latency, noisyNeighbour, postgresFloor, endpointStats,
-//                     metricsCost, retention, retentionMethods)
+//                     metricsCost, metricsInProcessCost, retention, retentionMethods)
 //   --out <file>      where to write the JSON (default bench/results/latest.json)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -11,10 +11,10 @@ import { parseArgs } from 'node:util';
 import { BenchPlatform, cpuSeconds, ReceiverProcess, ROOT } from './platform.js';
 import { endpointStats } from './endpoint-stats.js';
 import { postgresFloor } from './postgres-floor.js';
-import { metricsCost, retention, retentionMethods } from './observability.js';
+import { metricsCost, metricsInProcessCost, retention, retentionMethods } from './observability.js';
 import { batchDispatch, batching, dispatchApi, fanOut, latency, limit, noisyNeighbour, throughput, type BenchContext } from './scenarios.js';
 
-const SCENARIOS = { limit, throughput, batching, fanOut, dispatchApi, batchDispatch, latency, noisyNeighbour, postgresFloor, endpointStats, metricsCost, retention, retentionMethods } as const;
+const SCENARIOS = { limit, throughput, batching, fanOut, dispatchApi, batchDispatch, latency, noisyNeighbour, postgresFloor, endpointStats, metricsCost, metricsInProcessCost, retention, retentionMethods } as const;
 type ScenarioName = keyof typeof SCENARIOS;
 
 const { values } = parseArgs({
@@ -204,6 +204,11 @@ function targetChecks(r: Record<string, any>): Check[] {
     const m = r.metricsCost;
     add('10 metrics cost', 'API+worker CPU ms/delivery off / on (median)', `${m.cpuMsPerDeliveryOff.median} / ${m.cpuMsPerDeliveryOn.median}`);
     add('10 metrics cost', 'overhead of metrics + 1 s scrapes', `${m.overheadPercent}%`, '< 3%', m.withinThreePercent);
+    if (m.inProcess) add('10 metrics cost', 'in process: us per delivery, ms per scrape', `${m.inProcess.usPerDelivery} / ${m.inProcess.msPerScrape}`);
+  }
+  if (r.metricsInProcessCost) {
+    const m = r.metricsInProcessCost;
+    add('10b metrics in process', 'us per delivery, ms per scrape', `${m.usPerDelivery} / ${m.msPerScrape}`);
   }
   if (r.retention) {
     const x = r.retention;
