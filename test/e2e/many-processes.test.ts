@@ -16,7 +16,7 @@ const ENDPOINTS = 2;
 /** Periodic tasks that must run on one worker at a time, by the name of their Redis lease
  * (RedisLease logs taking, releasing and finding it held at debug level). Add a task's lease here
  * and the test below checks it too. */
-const EXCLUSIVE_LEASES = ['reconciler'];
+const EXCLUSIVE_LEASES = ['reconciler', 'retention'];
 
 interface Held {
   worker: string;
@@ -60,8 +60,9 @@ describe('two APIs and two workers on one database and prefix', () => {
       DATABASE_URL: db.url,
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: prefix,
-      // Frequent passes, so the two workers' reconcilers keep meeting at the lease.
+      // Frequent passes, so the two workers' reconcilers and retention purges keep meeting at their leases.
       RECONCILE_INTERVAL_MS: '100',
+      RETENTION_INTERVAL_MS: '100',
       RETRY_SCHEDULE: '0.5,1,2',
     };
     const apiPorts = [await freePort(), await freePort()];
