@@ -1,9 +1,10 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { BatchSizes } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { PrismaService } from '#libs/database';
 import { DomainEvents, type AttemptRecordedEvent } from '#libs/domain-events';
+import { collectProcessMetrics } from './process-metrics.js';
 
 /** Seconds; an attempt's whole budget is at most DELIVERY_TIMEOUT_MS (120 s). */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120];
@@ -77,9 +78,7 @@ export class PlatformMetrics implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     if (!this.enabled) return;
-    // Event-loop lag sampled every 100 ms rather than prom-client's 10 ms: a timer wake-up is a system
-    // call, dear on this VM, and Prometheus reads the figures every 15 s anyway.
-    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 100 });
+    collectProcessMetrics(this.registry);
     const on = this.domainEvents.on.bind(this.domainEvents);
     this.offs.push(
       on('event.accepted', (e) => this.eventsAccepted.inc(this.perTenant ? { tenant_id: e.tenantId } : {})),
