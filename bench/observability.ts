@@ -94,7 +94,7 @@ async function metricsInProcess(iterations: number) {
   const metrics = new PlatformMetrics(config, events, sizes, { pool } as unknown as PrismaService);
   metrics.onModuleInit();
   const reports = ['event-insert', 'attempt-load', 'attempt-record', 'job-add-delivery'].map((n) => sizes.reporter(n));
-  const attempt = { tenantId: 't', deliveryId: 'd', eventId: 'e', eventType: 'x', endpointId: 'p', attemptNumber: 1, startedAt: new Date(), durationMs: 42, result: '2xx' as const, responseStatus: 200, errorKind: null, deliveryStatus: 'succeeded' as const, nextAttemptAt: null, reason: null };
+  const attempt = { tenantId: 't', deliveryId: 'd', eventId: 'e', eventType: 'x', endpointId: 'p', attemptNumber: 1, batchId: null, startedAt: new Date(), durationMs: 42, result: '2xx' as const, responseStatus: 200, errorKind: null, deliveryStatus: 'succeeded' as const, nextAttemptAt: null, reason: null };
   const once = () => {
     events.emit('event.accepted', { tenantId: 't', eventId: 'e', eventType: 'x' });
     events.emit('attempt.recorded', attempt);

@@ -96,7 +96,7 @@ describe('retention (RETENTION_DAYS=30)', () => {
     const [a, b] = await Promise.all([platform.workerProvider(RetentionService).runOnce(), second.get(RetentionService).runOnce()]);
     const reports = [a, b].filter((r) => r !== null);
     assert.equal(reports.length, 1, 'one worker purged, the other found the lease taken');
-    assert.deepEqual(reports[0], { events: 1100, deliveries: 1100, attempts: 700 * 2 + 400 * 3, batches: 3, more: false });
+    assert.deepEqual(reports[0], { events: 1100, deliveries: 1100, attempts: 700 * 2 + 400 * 3, batches: 3, deliveryBatches: 0, more: false });
 
     assert.deepEqual(await counts(platform, [...oldA.eventIds, ...oldB.eventIds]), { events: 0, deliveries: 0, attempts: 0 });
     assert.deepEqual(await counts(platform, pending.eventIds), { events: 3, deliveries: 4, attempts: 3 });
@@ -104,10 +104,28 @@ describe('retention (RETENTION_DAYS=30)', () => {
     assert.deepEqual(await counts(platform, young.eventIds), { events: 5, deliveries: 5, attempts: 5 });
 
     // The next pass finds nothing more; once the pending deliveries end, their events go too.
-    assert.deepEqual(await platform.workerProvider(RetentionService).runOnce(), { events: 0, deliveries: 0, attempts: 0, batches: 0, more: false });
+    assert.deepEqual(await platform.workerProvider(RetentionService).runOnce(), { events: 0, deliveries: 0, attempts: 0, batches: 0, deliveryBatches: 0, more: false });
     await platform.query(`UPDATE deliveries SET status = 'succeeded' WHERE event_id = ANY($1::uuid[])`, [pending.eventIds]);
     assert.equal((await second.get(RetentionService).runOnce())?.events, 3);
     assert.deepEqual(await counts(platform, pending.eventIds), { events: 0, deliveries: 0, attempts: 0 });
+  });
+
+  it('removes finished delivery batches older than the window and keeps pending and young ones', async () => {
+    const batch = async (ageDays: number, status: string) => {
+      const [row] = await platform.query<{ id: string }>(
+        `INSERT INTO delivery_batches (id, tenant_id, endpoint_id, status, payload_format, size, created_at, updated_at)
+         VALUES ($1::uuid, $2, $3, $4::"DeliveryStatus", 'envelope', 2, now(), now()) RETURNING id`,
+        [uuidv7(Date.now() - ageDays * DAY), tenant.id, endpointId, status],
+      );
+      return row!.id;
+    };
+    const oldDone = [await batch(40, 'succeeded'), await batch(35, 'failed')];
+    const oldPending = await batch(40, 'pending');
+    const young = await batch(2, 'succeeded');
+    const report = await platform.workerProvider(RetentionService).runOnce();
+    assert.equal(report?.deliveryBatches, 2);
+    const left = await platform.query<{ id: string }>(`SELECT id FROM delivery_batches WHERE id = ANY($1::uuid[]) ORDER BY id`, [[...oldDone, oldPending, young]]);
+    assert.deepEqual(left.map((r) => r.id).sort(), [oldPending, young].sort());
   });
 
   it('runs on its own every RETENTION_INTERVAL_MS', async () => {

@@ -154,7 +154,8 @@ export class EventRepository {
   }
 
   /** Removes an event's data and its attempts' response bodies, keeps the metadata, marks it
-   * expunged (the first time only) and fails its pending deliveries, in one statement. Marking it
+   * expunged (the first time only) and fails its pending deliveries, which leave any batch they were
+   * in (their data is no longer sent), in one statement. Marking it
    * fanned out stops a fan-out job that has not run yet from creating deliveries of nothing. */
   async expunge(tenantId: string, eventId: string): Promise<{ event: ExpungedEvent; failed: Array<{ deliveryId: string; endpointId: string }> } | null> {
     const rows = await this.prisma.rows<{ kind: 'e' | 'f'; id: string; type: string | null; created_at: Date | null; expunged_at: Date | null; endpoint_id: string | null }>(
@@ -170,7 +171,7 @@ export class EventRepository {
          RETURNING 1
        ),
        failed AS (
-         UPDATE deliveries SET status = 'failed', last_error = 'event expunged', next_attempt_at = NULL, completed_at = now(), updated_at = now()
+         UPDATE deliveries SET status = 'failed', last_error = 'event expunged', next_attempt_at = NULL, completed_at = now(), updated_at = now(), batch_id = NULL, batch_position = NULL
          WHERE event_id IN (SELECT id FROM ev) AND tenant_id = $2::uuid AND status = 'pending'
          RETURNING id, endpoint_id
        )

@@ -51,7 +51,7 @@ export class PlatformMetrics implements OnModuleInit, OnModuleDestroy {
     });
     this.attempts = new Counter({ name: 'hookrelay_attempts_total', help: 'Delivery attempts recorded, by result: 2xx, 3xx, 4xx, 5xx, timeout, network', labelNames: ['result', ...endpoint], registers });
     this.attemptDuration = new Histogram({ name: 'hookrelay_attempt_duration_seconds', help: 'Duration of delivery attempts, request to end of response body (or error)', labelNames: tenant, buckets: DURATION_BUCKETS, registers });
-    this.reenqueued = new Counter({ name: 'hookrelay_reconciler_reenqueued_total', help: 'Jobs the reconciler put back because Redis had lost them, by kind: fan_out, delivery, recovery', labelNames: ['kind'], registers });
+    this.reenqueued = new Counter({ name: 'hookrelay_reconciler_reenqueued_total', help: 'Jobs the reconciler put back because Redis had lost them, by kind: fan_out, delivery, batch, recovery', labelNames: ['kind'], registers });
     this.endpointsDisabled = new Counter({ name: 'hookrelay_endpoints_disabled_total', help: 'Endpoints disabled automatically after failing (ENDPOINT_DISABLE_AFTER_HOURS)', labelNames: tenant, registers });
     this.alertEmails = new Counter({ name: 'hookrelay_alert_emails_total', help: 'Alert emails by outcome: sent, failed (will be retried), given_up', labelNames: ['outcome', ...tenant], registers });
     this.batchSize = new Histogram({ name: 'hookrelay_batch_size', help: 'Items per batch of the group-commit batchers (event inserts, attempt loads and records, job adds) and of batch dispatch requests', labelNames: ['batcher'], buckets: BATCH_BUCKETS, registers });
@@ -87,6 +87,7 @@ export class PlatformMetrics implements OnModuleInit, OnModuleDestroy {
       on('reconciler.reenqueued', (e) => {
         this.reenqueued.inc({ kind: 'fan_out' }, e.fanOuts);
         this.reenqueued.inc({ kind: 'delivery' }, e.deliveries);
+        this.reenqueued.inc({ kind: 'batch' }, e.batches);
         this.reenqueued.inc({ kind: 'recovery' }, e.recoveries);
       }),
       on('endpoint.disabled', (e) => this.endpointsDisabled.inc(this.perTenant ? { tenant_id: e.tenantId } : {})),

@@ -66,4 +66,21 @@ export class RetentionRepository {
     const r = rows[0]!;
     return { events: r.events, deliveries: r.deliveries, attempts: r.attempts, lastId: r.last_id };
   }
+
+  /** Removes up to `limit` finished delivery batches (requests that carried several deliveries)
+   * created before `beforeId`: their members left them when they finished, and a member still
+   * pointing at one is only unlinked (the foreign key sets null). A pending batch is kept. */
+  async purgeDeliveryBatches(beforeId: string, limit: number): Promise<number> {
+    const rows = await this.prisma.rows<{ n: number }>(
+      `WITH gone AS (
+         DELETE FROM delivery_batches WHERE id IN (
+           SELECT id FROM delivery_batches WHERE id < $1::uuid AND status <> 'pending' ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED
+         )
+         RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM gone`,
+      [beforeId, limit],
+    );
+    return rows[0]!.n;
+  }
 }

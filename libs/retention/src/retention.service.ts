@@ -20,6 +20,8 @@ export interface RetentionReport {
   deliveries: number;
   attempts: number;
   batches: number;
+  /** Finished delivery batches (multi-delivery requests) removed. */
+  deliveryBatches: number;
   /** True when the pass stopped on its time budget with more to remove. */
   more: boolean;
 }
@@ -57,7 +59,7 @@ export class RetentionService {
     if (!(await this.lease.acquire(LEASE, this.leaseMs))) return null;
     try {
       const beforeId = uuidv7Floor(now - this.config.retentionMs);
-      const report: RetentionReport = { events: 0, deliveries: 0, attempts: 0, batches: 0, more: false };
+      const report: RetentionReport = { events: 0, deliveries: 0, attempts: 0, batches: 0, deliveryBatches: 0, more: false };
       const started = Date.now();
       let afterId: string | null = null;
       for (;;) {
@@ -77,7 +79,12 @@ export class RetentionService {
         const took = Date.now() - t0;
         await sleep(Math.ceil((took * (1 - RETENTION_DUTY_CYCLE)) / RETENTION_DUTY_CYCLE), undefined, { signal: this.stopping.signal }).catch(() => undefined);
       }
-      if (report.events > 0) this.logger.info({ ...report, olderThan: new Date(now - this.config.retentionMs).toISOString() }, 'retention removed old events');
+      while (!report.more && !this.stopping.signal.aborted) {
+        const n = await this.repo.purgeDeliveryBatches(beforeId, RETENTION_BATCH);
+        report.deliveryBatches += n;
+        if (n < RETENTION_BATCH) break;
+      }
+      if (report.events > 0 || report.deliveryBatches > 0) this.logger.info({ ...report, olderThan: new Date(now - this.config.retentionMs).toISOString() }, 'retention removed old events');
       return report;
     } finally {
       await this.lease.release(LEASE).catch(() => undefined);
