@@ -7,7 +7,7 @@
 import { cpus, loadavg } from 'node:os';
 import { Pool } from 'undici';
 import { poolRows, type PrismaService } from '#libs/database';
-import { EndpointStatsRepository, LATENCY_BUCKETS, latencyBucket, RESULT_CLASSES, STATS_WINDOWS, type MinuteStats } from '#libs/endpoint-stats';
+import { EndpointStatsRepository, LATENCY_BUCKETS, latencyBucket, RESULT_CLASSES, STATS_RETENTION_MS, STATS_WINDOWS, type MinuteStats } from '#libs/endpoint-stats';
 import { openLoop, wallClock } from './load.js';
 import type { BenchContext } from './scenarios.js';
 import { summarize } from './stats.js';
@@ -99,6 +99,9 @@ export async function endpointStats(ctx: BenchContext) {
     }
   }
   await repo.add(batch);
+  // Minute rows are kept 2 days: purge them as the worker's hourly purge does, here rather than
+  // whenever its timer fires (a purge in the middle of the fill would leave a count that depends on when).
+  while ((await repo.purge('minutes', new Date(Date.now() - STATS_RETENTION_MS.minutes), 100_000)) > 0);
   const rollupSeconds = (performance.now() - t0) / 1000;
 
   // Real attempt rows beside it: events, deliveries and ATTEMPTS_PER_DELIVERY attempts each, in chunks.

@@ -46,7 +46,7 @@ describe('bench harness smoke run', () => {
       const m = r.endpointStats.windows[w];
       assert.ok(Number.isFinite(m.idle.p99) && Number.isFinite(m.underLoad.p99) && m.idle.attempts > (w === '7d' ? 9_000_000 : 0), JSON.stringify(r.endpointStats));
     }
-    assert.ok(r.endpointStats.attemptRows === 50_000 && r.endpointStats.rollupRows.minutes === 7 * 24 * 60, JSON.stringify(r.endpointStats));
+    assert.ok(r.endpointStats.attemptRows === 50_000 && Math.abs(r.endpointStats.rollupRows.minutes - 2 * 24 * 60) <= 2 && r.endpointStats.rollupRows.periods >= 7 * 60, JSON.stringify(r.endpointStats));
     assert.ok(report.checks.length >= 10);
   });
 });

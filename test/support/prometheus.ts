@@ -39,7 +39,8 @@ export function parsePrometheusText(text: string): Scrape {
     }
     const raw = m[3]!;
     const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
-    if (Number.isNaN(value) && raw !== 'NaN') throw new Error(`bad value in: ${line}`);
+    // prom-client writes NaN as `Nan` (an event-loop histogram with no sample since the last scrape); Prometheus parses floats case-insensitively.
+    if (Number.isNaN(value) && raw.toLowerCase() !== 'nan') throw new Error(`bad value in: ${line}`);
     samples.push({ name: m[1]!, labels, value });
   }
   return { samples, types };
