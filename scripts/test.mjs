@@ -2,7 +2,7 @@
 // The test command: compiles everything (tests included), migrates a template database once, runs
 // every suite with node's test runner, then removes every database and Redis key the run made.
 //   npm test                      all suites
-//   npm test -- unit|integration|e2e|fault [more...]   only those suites
+//   npm test -- unit|integration|e2e|fault|browser [more...]   only those suites
 //   npm test -- integration rate-limit                 only files whose path contains rate-limit
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +23,7 @@ const SUITES = {
   integration: (f) => f.startsWith('dist/test/integration/') && f.endsWith('.test.js'),
   e2e: (f) => f.startsWith('dist/test/e2e/') && f.endsWith('.test.js'),
   fault: (f) => f.startsWith('dist/test/fault/') && f.endsWith('.test.js'),
+  browser: (f) => f.startsWith('dist/test/browser/') && f.endsWith('.test.js'),
 };
 const wanted = process.argv.slice(2).filter((a) => a in SUITES);
 const suites = wanted.length > 0 ? wanted : Object.keys(SUITES);

@@ -9,6 +9,7 @@ import { DomainEventsModule } from '#libs/domain-events';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { ApiModule } from './api.module.js';
 import { toErrorBody } from './common/error-body.js';
+import { serveConsole } from './console/console-static.js';
 import { assertRouteScopes } from './common/route-table.js';
 import { keepRawJsonBodies } from './common/raw-body.js';
 import { createValidationPipe } from './common/validation.pipe.js';
@@ -52,6 +53,7 @@ export async function createApiApp(config: AppConfig, logger: Logger = createLog
     if (limit !== undefined) route.bodyLimit = limit;
   });
   assertRouteScopes(app);
+  serveConsole(adapter.getInstance(), config);
   drainOnClose(adapter.getInstance());
   app.useGlobalPipes(createValidationPipe());
   // Exit 0 once closed: Nest's default re-raises the signal, so the process would die by SIGTERM.

@@ -245,3 +245,49 @@ describe('security configuration', () => {
     });
   }
 });
+
+describe('console configuration: PUBLIC_URL, PORTAL_FRAME_ANCESTORS, CONSOLE_DIR', () => {
+  it('defaults: PUBLIC_URL from HOST and PORT (loopback for a wildcard HOST), no frame ancestors, the built console', () => {
+    const c = loadConfig(base);
+    assert.equal(c.publicUrl, 'http://127.0.0.1:3000');
+    assert.deepEqual(c.portalFrameAncestors, []);
+    assert.equal(c.consoleDir, '');
+    assert.equal(loadConfig({ ...base, HOST: 'api.internal', PORT: '8080' }).publicUrl, 'http://api.internal:8080');
+    assert.equal(loadConfig({ ...base, HOST: '::1', PORT: '8080' }).publicUrl, 'http://[::1]:8080');
+  });
+
+  const good: Array<[string, string]> = [
+    ['https://hooks.example.com', 'https://hooks.example.com'],
+    ['https://hooks.example.com/', 'https://hooks.example.com'],
+    ['https://example.com:8443/hookrelay/', 'https://example.com:8443/hookrelay'],
+    ['http://127.0.0.1:3000', 'http://127.0.0.1:3000'],
+  ];
+  for (const [raw, want] of good) {
+    it(`PUBLIC_URL ${raw} -> ${want}`, () => assert.equal(loadConfig({ ...base, PUBLIC_URL: raw }).publicUrl, want));
+  }
+
+  it('PORTAL_FRAME_ANCESTORS: https origins and self, each once', () => {
+    assert.deepEqual(loadConfig({ ...base, PORTAL_FRAME_ANCESTORS: " 'self'  https://app.example.com https://a.example.com:8443 https://app.example.com/ " }).portalFrameAncestors, [
+      "'self'",
+      'https://app.example.com',
+      'https://a.example.com:8443',
+    ]);
+  });
+
+  const bad: Array<[string, Record<string, string>, RegExp]> = [
+    ['a PUBLIC_URL that is not a URL', { PUBLIC_URL: 'hooks.example.com' }, /PUBLIC_URL must be where people reach the API/],
+    ['a PUBLIC_URL on ftp', { PUBLIC_URL: 'ftp://example.com' }, /PUBLIC_URL must be .* \(not ftp:\)/],
+    ['a PUBLIC_URL with a query', { PUBLIC_URL: 'https://example.com/?a=1' }, /no credentials, query or fragment/],
+    ['a PUBLIC_URL with credentials', { PUBLIC_URL: 'https://u:p@example.com' }, /no credentials, query or fragment/],
+    ['an http frame ancestor', { PORTAL_FRAME_ANCESTORS: 'http://app.example.com' }, /http:\/\/app\.example\.com is not an https origin/],
+    ['a frame ancestor with a path', { PORTAL_FRAME_ANCESTORS: 'https://app.example.com/embed' }, /is not an https origin/],
+    ['a wildcard frame ancestor', { PORTAL_FRAME_ANCESTORS: 'https://*.example.com' }, /is not an https origin/],
+    ["'none' among frame ancestors", { PORTAL_FRAME_ANCESTORS: "'none'" }, /'none' is not an https origin .* or 'self'/],
+    ['a bare host as frame ancestor', { PORTAL_FRAME_ANCESTORS: 'app.example.com' }, /is not an https origin/],
+  ];
+  for (const [what, env, message] of bad) {
+    it(`refuses ${what}`, () => {
+      assert.throws(() => loadConfig({ ...base, ...env }), (err: unknown) => err instanceof ConfigError && message.test(err.message));
+    });
+  }
+});

@@ -16,6 +16,12 @@ export class AppConfig {
   readonly host: string;
   readonly port: number;
   readonly workerPort: number;
+  /** Where people reach the API, without a trailing slash: portal links start with it. */
+  readonly publicUrl: string;
+  /** CSP frame-ancestors sources for the console: https origins or 'self'; empty: 'none'. */
+  readonly portalFrameAncestors: readonly string[];
+  /** The built console served at /console; empty: the API's default (apps/console/dist). */
+  readonly consoleDir: string;
   readonly allowInsecureUrls: boolean;
   /** Seconds to wait after attempt n (index n-1) before attempt n+1. */
   readonly retryScheduleSeconds: readonly number[];
@@ -76,6 +82,9 @@ export class AppConfig {
     this.host = env.HOST;
     this.port = env.PORT;
     this.workerPort = env.WORKER_PORT;
+    this.publicUrl = parsePublicUrl(env.PUBLIC_URL, env.HOST, env.PORT);
+    this.portalFrameAncestors = parseFrameAncestors(env.PORTAL_FRAME_ANCESTORS);
+    this.consoleDir = env.CONSOLE_DIR.trim();
     this.allowInsecureUrls = env.ALLOW_INSECURE_URLS;
     this.retryScheduleSeconds = env.RETRY_SCHEDULE.split(',').map((s) => Number(s.trim()));
     this.deliveryTimeoutMs = env.DELIVERY_TIMEOUT_MS;
@@ -111,6 +120,49 @@ export class AppConfig {
   get maxAttempts(): number {
     return this.retryScheduleSeconds.length + 1;
   }
+}
+
+/** PUBLIC_URL as portal links use it: http(s), a host, an optional path prefix, no query, fragment
+ * or credentials; no trailing slash. Empty: http://<HOST>:<PORT> (127.0.0.1 for a wildcard HOST). */
+export function parsePublicUrl(raw: string, host: string, port: number): string {
+  const value = raw.trim();
+  if (value === '') {
+    const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    return `http://${h}:${port}`;
+  }
+  const rule = 'PUBLIC_URL must be where people reach the API: http(s)://host[:port][/path prefix], e.g. https://hooks.example.com';
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new Error(rule);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`${rule} (not ${u.protocol})`);
+  if (u.username || u.password || u.search || u.hash || value.includes('?') || value.includes('#')) throw new Error(`${rule}; no credentials, query or fragment`);
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+}
+
+/** PORTAL_FRAME_ANCESTORS: space-separated https origins (https://host[:port], nothing after) or 'self'. */
+export function parseFrameAncestors(raw: string): string[] {
+  const out: string[] = [];
+  for (const item of raw.split(/\s+/).filter(Boolean)) {
+    if (item === "'self'") {
+      out.push(item);
+      continue;
+    }
+    let u: URL | null = null;
+    try {
+      u = new URL(item);
+    } catch {
+      u = null;
+    }
+    const bare = u !== null && u.protocol === 'https:' && u.pathname === '/' && !u.search && !u.hash && !u.username && !u.password && !/^https:\/\/[^/]+\/./i.test(item);
+    if (!u || !bare || item.includes('*')) {
+      throw new Error(`PORTAL_FRAME_ANCESTORS: ${item} is not an https origin (https://host[:port]) or 'self'`);
+    }
+    if (!out.includes(u.origin)) out.push(u.origin);
+  }
+  return out;
 }
 
 export interface SmtpSettings {
@@ -165,6 +217,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   } catch (err) {
     if (!(err instanceof RedisTopologyError)) throw err;
     problems.push(...err.problems);
+  }
+  for (const check of [() => parsePublicUrl(env.PUBLIC_URL, env.HOST, env.PORT), () => parseFrameAncestors(env.PORTAL_FRAME_ANCESTORS)]) {
+    try {
+      check();
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
   }
   if (env.SMTP_URL) {
     try {

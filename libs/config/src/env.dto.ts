@@ -79,6 +79,24 @@ export class EnvDto {
   @Max(65535)
   PORT: number = 3000;
 
+  /** Where people reach the API (scheme, host, port and any path prefix of a reverse proxy): portal
+   * links are made from it. Empty: http://<HOST>:<PORT> (127.0.0.1 for a wildcard HOST). Checked in
+   * full by parsePublicUrl. */
+  @IsString()
+  @MaxLength(2048)
+  PUBLIC_URL: string = '';
+
+  /** Origins allowed to embed the console in a frame (CSP frame-ancestors), space-separated: https
+   * origins or 'self'. Empty: none. Checked in full by parseFrameAncestors. */
+  @IsString()
+  @MaxLength(4096)
+  PORTAL_FRAME_ANCESTORS: string = '';
+
+  /** The built console the API serves at /console. Empty: apps/console/dist of this checkout. */
+  @IsString()
+  @MaxLength(4096)
+  CONSOLE_DIR: string = '';
+
   @Transform(toInt)
   @IsInt({ message: 'WORKER_PORT must be a whole number' })
   @Min(0)
