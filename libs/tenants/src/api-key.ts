@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 export const TENANT_KEY_PREFIX = 'whk_';
 export const SERVICE_KEY_PREFIX = 'hrs_';
+export const PORTAL_TOKEN_PREFIX = 'hrp_';
 const VISIBLE_CHARS = 8;
 
 export interface GeneratedApiKey {
@@ -10,10 +11,10 @@ export interface GeneratedApiKey {
   hash: string;
 }
 
-/** A bearer key: `whk_` (a tenant's) or `hrs_` (a service key) + 32 random bytes (base64url). Only
+/** A bearer key: `whk_` (a tenant's), `hrs_` (a service key) or `hrp_` (a portal link's token) + 32 random bytes (base64url). Only
  * its SHA-256 is stored; keys are random enough that a slow hash would add latency to every request
  * and no security. */
-export function generateApiKey(kind: typeof TENANT_KEY_PREFIX | typeof SERVICE_KEY_PREFIX = TENANT_KEY_PREFIX): GeneratedApiKey {
+export function generateApiKey(kind: typeof TENANT_KEY_PREFIX | typeof SERVICE_KEY_PREFIX | typeof PORTAL_TOKEN_PREFIX = TENANT_KEY_PREFIX): GeneratedApiKey {
   const key = kind + randomBytes(32).toString('base64url');
   return { key, prefix: key.slice(0, kind.length + VISIBLE_CHARS), hash: hashApiKey(key) };
 }

@@ -38,8 +38,24 @@ export function parseTenantHeader(value: string): TenantRef {
   throw new ValidationFailedError(`${TENANT_HEADER} must be a tenant id (a UUID) or ext:<externalId>`);
 }
 
+/** A scope a route declares that changes something: a read-only portal link is refused by these. */
+export function isWriteScope(scope: Scope): boolean {
+  return scope.endsWith(':write');
+}
+
+/** What a portal link may do on its tenant's routes: everything a tenant key may, except minting or
+ * revoking API keys and changing tenant settings (`tenants:write`): a key made from a link would
+ * outlive it. A read-only link holds only the `:read` scopes. */
+export function portalScopes(readOnly: boolean): Scope[] {
+  return SCOPES.filter((s) => s !== 'tenants:write' && !(readOnly && isWriteScope(s)));
+}
+
 /** Who is calling, from the bearer key. */
-export type Caller = { kind: 'tenant'; tenantId: string } | { kind: 'service'; keyId: string; scopes: readonly Scope[] } | { kind: 'admin' };
+export type Caller =
+  | { kind: 'tenant'; tenantId: string }
+  | { kind: 'portal'; tenantId: string; sessionId: string; readOnly: boolean }
+  | { kind: 'service'; keyId: string; scopes: readonly Scope[] }
+  | { kind: 'admin' };
 
 /** What a tenant route must do next for this caller: use the tenant as is, or resolve the header
  * (`mustBe`: a tenant key may name only its own tenant). Decides 400 and 403 without any I/O. */
@@ -52,6 +68,14 @@ export function tenantRouteAccess(caller: Caller, scope: Scope, header: string |
       if (!ref) return { tenantId: caller.tenantId };
       if ('id' in ref) {
         if (ref.id !== caller.tenantId) throw otherTenant();
+        return { tenantId: caller.tenantId };
+      }
+      return { resolve: ref, mustBe: caller.tenantId };
+    case 'portal':
+      if (!portalScopes(caller.readOnly).includes(scope)) throw portalRefused(caller.readOnly, scope);
+      if (!ref) return { tenantId: caller.tenantId };
+      if ('id' in ref) {
+        if (ref.id !== caller.tenantId) throw otherTenant('a portal link');
         return { tenantId: caller.tenantId };
       }
       return { resolve: ref, mustBe: caller.tenantId };
@@ -76,12 +100,21 @@ export function checkAdminRouteAccess(caller: Caller, scope: Scope | undefined):
       return;
     case 'tenant':
       throw new ForbiddenError('admin routes take the admin key or a service key, not a tenant API key');
+    case 'portal':
+      throw new ForbiddenError('admin routes take the admin key or a service key, not a portal link');
   }
 }
 
 /** The header named a tenant, but not the one this tenant key belongs to. */
-export function otherTenant(): ValidationFailedError {
-  return new ValidationFailedError(`${TENANT_HEADER} names another tenant: a tenant API key acts only for its own tenant`);
+export function otherTenant(who = 'a tenant API key'): ValidationFailedError {
+  return new ValidationFailedError(`${TENANT_HEADER} names another tenant: ${who} acts only for its own tenant`);
+}
+
+/** 403 for a portal link on a route whose scope it does not hold, saying why. */
+function portalRefused(readOnly: boolean, scope: Scope): ForbiddenError {
+  if (scope === 'tenants:write') return new ForbiddenError('a portal link cannot manage API keys or tenant settings (tenants:write): use a tenant API key', { scope });
+  if (readOnly) return new ForbiddenError(`this portal link is read-only: it cannot use routes that change data (${scope})`, { scope, readOnly: true });
+  return new ForbiddenError(`a portal link lacks the scope ${scope}`, { scope });
 }
 
 function missingScope(scope: Scope): ForbiddenError {

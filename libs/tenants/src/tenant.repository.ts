@@ -20,7 +20,7 @@ function toTenant(r: TenantRow): Tenant {
 
 /** What deleting a tenant left for the caller to clean up outside Postgres. */
 export interface DeletedTenant {
-  /** Hashes of its API keys, to drop from every instance's lookup cache. */
+  /** Hashes of its API keys and live portal tokens, to drop from every instance's lookup cache. */
   keyHashes: string[];
   /** Its deliveries that were still pending, whose queued jobs can go. */
   pendingDeliveries: Array<{ id: string; series: number }>;
@@ -116,6 +116,7 @@ export class TenantRepository {
       `WITH gone AS (DELETE FROM tenants WHERE id = $1::uuid RETURNING id)
        SELECT 't' AS kind, id::text AS v FROM gone
        UNION ALL SELECT 'k', key_hash FROM api_keys WHERE tenant_id = $1::uuid AND EXISTS (SELECT 1 FROM gone)
+       UNION ALL SELECT 'k', token_hash FROM portal_sessions WHERE tenant_id = $1::uuid AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM gone)
        UNION ALL SELECT 'd', id::text || ' ' || series FROM deliveries WHERE tenant_id = $1::uuid AND status = 'pending' AND EXISTS (SELECT 1 FROM gone)
        UNION ALL SELECT 'f', id::text FROM events WHERE tenant_id = $1::uuid AND fanned_out_at IS NULL AND EXISTS (SELECT 1 FROM gone)
        UNION ALL SELECT 'b', id::text FROM delivery_batches WHERE tenant_id = $1::uuid AND status = 'pending' AND EXISTS (SELECT 1 FROM gone)`,

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import type { FastifyReply } from 'fastify';
 import { NotFoundError, toPage } from '#libs/common';
 import { AdminDeliveryLogRepository } from '#libs/delivery';
-import { ServiceKeyService, TenantService } from '#libs/tenants';
+import { AppConfig } from '#libs/config';
+import { PortalSessionService, ServiceKeyService, TenantService } from '#libs/tenants';
 import { AdminAuthGuard, RequireScope } from '../common/auth.js';
 import { IdParamPipe } from '../common/id-param.pipe.js';
 import { cursorToId, PageQueryDto } from '../common/pagination.js';
@@ -21,6 +22,7 @@ import {
   UpdatedTenantResponse,
   UpdateTenantDto,
 } from './dto/create-tenant.dto.js';
+import { CreatedPortalSessionResponse, CreatePortalSessionDto, PortalSessionPage } from './dto/portal-session.dto.js';
 import { CreatedServiceKeyResponse, CreateServiceKeyDto, ServiceKeyPage } from './dto/service-key.dto.js';
 
 const tenantId = new IdParamPipe('tenant');
@@ -36,6 +38,8 @@ export class AdminController {
     private readonly tenants: TenantService,
     private readonly serviceKeys: ServiceKeyService,
     private readonly deliveries: AdminDeliveryLogRepository,
+    private readonly portalSessions: PortalSessionService,
+    private readonly config: AppConfig,
   ) {}
 
   @Post('tenants')
@@ -85,6 +89,33 @@ export class AdminController {
   @ApiNoContentResponse()
   async deleteTenant(@Param('id', tenantId) id: string): Promise<void> {
     await this.tenants.deleteTenant(id);
+  }
+
+  /** A portal link: the console for this one tenant, until it expires or is revoked. */
+  @Post('tenants/:id/portal-sessions')
+  @RequireScope('tenants:write')
+  @ApiCreatedResponse({ type: CreatedPortalSessionResponse })
+  async createPortalSession(@Param('id', tenantId) id: string, @Body() dto: CreatePortalSessionDto) {
+    const { token, ...session } = await this.portalSessions.create(id, dto);
+    return { ...session, url: `${this.config.publicUrl}/console/portal#token=${token}` };
+  }
+
+  @Get('tenants/:id/portal-sessions')
+  @RequireScope('tenants:read')
+  @ApiOkResponse({ type: PortalSessionPage })
+  async listPortalSessions(@Param('id', tenantId) id: string, @Query() q: PageQueryDto) {
+    const limit = q.limit ?? 50;
+    await this.tenants.getTenant(id);
+    return toPage(await this.portalSessions.list(id, limit + 1, cursorToId(q.cursor)), limit, (s) => s);
+  }
+
+  /** Refused at once on every API instance. */
+  @Delete('portal-sessions/:id')
+  @RequireScope('tenants:write')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async revokePortalSession(@Param('id', new IdParamPipe('portal session')) id: string): Promise<void> {
+    await this.portalSessions.revoke(id);
   }
 
   @Post('service-keys')

@@ -8,6 +8,8 @@ import { AppConfig } from '#libs/config';
 import {
   checkAdminRouteAccess,
   otherTenant,
+  PORTAL_TOKEN_PREFIX,
+  PortalSessionService,
   SERVICE_KEY_PREFIX,
   ServiceKeyService,
   TENANT_HEADER,
@@ -48,7 +50,7 @@ export function RequireScope(scope: Scope): MethodDecorator {
   );
 }
 
-/** Who the bearer key belongs to: a tenant key, a service key or the admin key; 401 otherwise. */
+/** Who the bearer key belongs to: a tenant key, a portal link's token, a service key or the admin key; 401 otherwise. */
 @Injectable()
 export class CallerAuthenticator {
   private readonly adminHash: Buffer;
@@ -56,6 +58,7 @@ export class CallerAuthenticator {
   constructor(
     private readonly tenants: TenantService,
     private readonly serviceKeys: ServiceKeyService,
+    private readonly portalSessions: PortalSessionService,
     config: AppConfig,
   ) {
     this.adminHash = createHash('sha256').update(config.adminApiKey).digest();
@@ -71,6 +74,10 @@ export class CallerAuthenticator {
       if (!found) throw new UnauthorizedError('invalid service key');
       return { kind: 'service', keyId: found.keyId, scopes: found.scopes };
     }
+    if (key.startsWith(PORTAL_TOKEN_PREFIX)) {
+      const s = await this.portalSessions.authenticate(key);
+      return { kind: 'portal', tenantId: s.tenantId, sessionId: s.sessionId, readOnly: s.readOnly };
+    }
     if (key.startsWith(TENANT_KEY_PREFIX)) {
       const tenantId = await this.tenants.authenticate(key);
       if (!tenantId) throw new UnauthorizedError('invalid API key');
@@ -81,7 +88,7 @@ export class CallerAuthenticator {
   }
 }
 
-/** Tenant routes: decides the tenant every query is scoped to (a tenant key's own, or the one the
+/** Tenant routes: decides the tenant every query is scoped to (a tenant key's or portal link's own, or the one the
  * Hookrelay-Tenant header names for a service key or the admin key), checks the route's scope, and
  * enforces the tenant's request rate (RATE_LIMIT_PER_SECOND, counted in Redis across API instances)
  * whoever calls for it. */
@@ -106,7 +113,7 @@ export class TenantAuthGuard implements CanActivate {
     if ('tenantId' in access) tenantId = access.tenantId;
     else {
       const found = await this.tenants.resolveTenant(access.resolve);
-      if (access.mustBe !== undefined && found !== access.mustBe) throw otherTenant();
+      if (access.mustBe !== undefined && found !== access.mustBe) throw otherTenant(caller.kind === 'portal' ? 'a portal link' : undefined);
       if (!found) throw tenantNotFound();
       tenantId = found;
     }
