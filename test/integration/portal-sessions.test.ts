@@ -111,7 +111,7 @@ describe('portal sessions (POST /v1/admin/tenants/:id/portal-sessions)', () => {
     });
   }
 
-  it('an unknown tenant, or an id that is not one, is a 404; so is revoking an unknown session a 404', async () => {
+  it('an unknown tenant, or an id that is not one, is a 404; so is revoking an unknown session', async () => {
     const res = await create({}, '0192f0c8-7d4e-7abc-8def-0123456789ab');
     assert.equal(res.status, 404);
     assert.match(res.body.message, /tenant not found/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SCOPES, type Scope } from '#libs/tenants';
+import { isWriteScope, SCOPES, type Scope } from '#libs/tenants';
 import { routeTable, type RouteEntry } from '../../apps/api/src/common/route-table.js';
 import type { ApiClient, ApiResponse } from '../support/http-client.js';
 import { TestPlatform, type Tenant } from '../support/platform.js';
@@ -23,6 +23,8 @@ describe('tenant isolation, over every tenant route in the route table', () => {
   let allScopes: string;
   const without = {} as Record<Scope, string>;
   const ids: Record<string, string> = {};
+  /** Portal link tokens: the intruder's (read-write and read-only) and the owner's read-only one. */
+  const portal = {} as { intruder: string; intruderReadOnly: string; ownerReadOnly: string };
 
   before(async () => {
     receiver = await TestReceiver.start();
@@ -38,6 +40,14 @@ describe('tenant isolation, over every tenant route in the route table', () => {
       assert.equal(res.status, 201, res.text);
       without[scope] = res.body.key;
     }
+    const link = async (tenantId: string, readOnly: boolean) => {
+      const res = await platform.admin.post(`/v1/admin/tenants/${tenantId}/portal-sessions`, { readOnly, expiresInSeconds: 86_400 });
+      assert.equal(res.status, 201, res.text);
+      return new URL(res.body.url).hash.replace('#token=', '');
+    };
+    portal.intruder = await link(intruder.id, false);
+    portal.intruderReadOnly = await link(intruder.id, true);
+    portal.ownerReadOnly = await link(owner.id, true);
     const ep = await owner.client.post('/v1/endpoints', { url: receiver.url('/owner'), eventTypes: ['iso.*'] });
     ids.endpoint = ep.body.id;
     const ev = await owner.client.post('/v1/events', { type: 'iso.test', data: { private: true } });
@@ -185,6 +195,68 @@ describe('tenant isolation, over every tenant route in the route table', () => {
     assert.deepEqual(await ownerState(), before);
   });
 
+  /** What a portal link holding (or not) the route's scope must get: 403 naming why, when it lacks it. */
+  async function expectPortalRefused(res: ApiResponse, scope: Scope, readOnly: boolean, what: string): Promise<void> {
+    assert.equal(res.status, 403, `${what}: ${res.status} ${res.text}`);
+    assert.equal(res.body.statusCode, 403);
+    assert.match(res.body.message, scope === 'tenants:write' ? /a portal link cannot manage API keys or tenant settings/ : readOnly ? /this portal link is read-only/ : /^$/, what);
+  }
+
+  it("the intruder's portal links (read-write and read-only) get what its key gets, or 403 beyond their scopes; naming another tenant is a 400; the owner is never reached", async () => {
+    const before = await ownerState();
+    const client = platform.client();
+    for (const route of tenantRoutes(platform)) {
+      const scope = route.scopes[0] as Scope;
+      for (const c of cases[`${route.method} ${route.path}`]!()) {
+        for (const [token, readOnly] of [[portal.intruder, false], [portal.intruderReadOnly, true]] as const) {
+          const what = (extra = '') => `${route.method} ${c.path} with the intruder's ${readOnly ? 'read-only ' : ''}portal link${extra}`;
+          const holds = scope !== 'tenants:write' && !(readOnly && isWriteScope(scope));
+          for (const header of [undefined, intruder.id, 'ext:intruder-ext']) {
+            const res = await send(client, route.method, c, token, header);
+            if (holds) assertActsForIntruder(res, c, what(header ? ` naming ${header}` : ''));
+            else await expectPortalRefused(res, scope, readOnly, what(header ? ` naming ${header}` : ''));
+          }
+          for (const header of [owner.id, 'ext:owner-ext', 'ext:nobody']) {
+            const res = await send(client, route.method, c, token, header);
+            if (!holds) {
+              await expectPortalRefused(res, scope, readOnly, what(` naming ${header}`));
+              continue;
+            }
+            assert.equal(res.status, 400, `${what(` naming ${header}`)}: ${res.status} ${res.text}`);
+            assert.match(res.body.message, /names another tenant: a portal link acts only for its own tenant/);
+          }
+        }
+      }
+    }
+    assert.deepEqual(await ownerState(), before);
+  });
+
+  it("the owner's read-only portal link reads the owner's data and is refused by every write route, changing nothing", async () => {
+    const before = await ownerState();
+    const client = platform.client();
+    let writes = 0;
+    for (const route of tenantRoutes(platform)) {
+      const scope = route.scopes[0] as Scope;
+      for (const c of cases[`${route.method} ${route.path}`]!()) {
+        const what = `${route.method} ${c.path} with the owner's read-only portal link`;
+        const res = await send(client, route.method, c, portal.ownerReadOnly);
+        if (isWriteScope(scope)) {
+          writes++;
+          await expectPortalRefused(res, scope, true, what);
+        } else {
+          assert.ok(res.status >= 200 && res.status < 300, `${what}: ${res.status} ${res.text}`);
+        }
+      }
+    }
+    assert.ok(writes >= 10, `write routes tried: ${writes}`);
+    // Every route that is not a GET declares a write scope: read-only links cannot change data by any method.
+    for (const route of tenantRoutes(platform)) {
+      if (route.method !== 'GET') assert.ok(isWriteScope(route.scopes[0] as Scope), `${route.method} ${route.path} declares ${route.scopes[0]}, not a *:write scope`);
+    }
+    assert.deepEqual(await ownerState(), before);
+    assert.equal((await platform.client(portal.ownerReadOnly).get(`/v1/endpoints/${ids.endpoint}`)).body.id, ids.endpoint);
+  });
+
   it('a service key with the scope, or the admin key, acting for the owner reaches the owner\'s data', async () => {
     for (const [key, scope] of [[without['endpoints:write'], 'endpoints:read'], [TEST_ADMIN_KEY, 'admin']] as const) {
       for (const header of [owner.id, 'ext:owner-ext']) {
@@ -206,10 +278,14 @@ describe('tenant isolation, over every tenant route in the route table', () => {
     'GET /v1/admin/tenants/:id': () => ({ path: `/v1/admin/tenants/${owner.id}`, status: 200 }),
     'PATCH /v1/admin/tenants/:id': () => ({ path: `/v1/admin/tenants/${intruder.id}`, body: { name: 'renamed' }, status: 200 }),
     'DELETE /v1/admin/tenants/:id': () => ({ path: `/v1/admin/tenants/${ids.scratchTenant}`, status: 204 }),
+    'POST /v1/admin/tenants/:id/portal-sessions': () => ({ path: `/v1/admin/tenants/${owner.id}/portal-sessions`, body: { readOnly: true }, status: 201 }),
+    'GET /v1/admin/tenants/:id/portal-sessions': () => ({ path: `/v1/admin/tenants/${owner.id}/portal-sessions`, status: 200 }),
+    'DELETE /v1/admin/portal-sessions/:id': () => ({ path: `/v1/admin/portal-sessions/${ids.scratchSession}`, status: 204 }),
   };
 
-  it('admin routes: service keys open only those declaring a tenants:* scope they hold; the others take the admin key only', async () => {
+  it('admin routes: service keys open only those declaring a tenants:* scope they hold; the others take the admin key only; portal links none', async () => {
     ids.scratchTenant = (await platform.createTenant('scratch')).id;
+    ids.scratchSession = (await platform.admin.post(`/v1/admin/tenants/${intruder.id}/portal-sessions`, {})).body.id;
     const client = platform.client();
     const admin = routeTable(platform.api).filter((r) => r.kind === 'admin');
     const scoped = admin.filter((r) => r.scopes.length > 0).map((r) => `${r.method} ${r.path}`);
@@ -218,6 +294,11 @@ describe('tenant isolation, over every tenant route in the route table', () => {
       const key = `${route.method} ${route.path}`;
       const c = adminCases[key]?.() ?? { path: route.path.replace(':id', UNKNOWN_TENANT), body: undefined, status: 0 };
       const opts = (k: string) => ({ key: k, ...(c.body !== undefined ? { body: c.body } : {}) });
+      for (const token of [portal.intruder, portal.ownerReadOnly]) {
+        const res = await client.call(route.method, c.path, opts(token));
+        assert.equal(res.status, 403, `${key} with a portal link: ${res.text}`);
+        assert.match(res.body.message, /not a portal link/);
+      }
       if (route.scopes.length === 0) {
         const res = await client.call(route.method, c.path, opts(allScopes));
         assert.equal(res.status, 403, `${key} with a service key: ${res.text}`);

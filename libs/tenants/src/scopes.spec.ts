@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DomainError } from '#libs/common';
-import { checkAdminRouteAccess, parseScopes, parseTenantHeader, routeScopeProblems, tenantRouteAccess, type Caller, type Scope } from './scopes.js';
+import { checkAdminRouteAccess, parseScopes, parseTenantHeader, portalScopes, routeScopeProblems, tenantRouteAccess, type Caller, type Scope } from './scopes.js';
 
 const OWN = '0192f0c8-7d4e-7abc-8def-0123456789ab';
 const OTHER = '0192f0c8-7d4e-7abc-8def-ffffffffffff';
@@ -65,6 +65,13 @@ describe('tenantRouteAccess: who may act for which tenant on a tenant route', ()
     ['service key with a malformed header', service, 'events:write', 'acme', 400],
     ['admin key with the header', admin, 'tenants:write', OTHER, { resolve: { id: OTHER } }],
     ['admin key without the header', admin, 'tenants:write', undefined, 400],
+    ['portal link, no header', { kind: 'portal', tenantId: OWN, sessionId: 's', readOnly: false }, 'endpoints:write', undefined, { tenantId: OWN }],
+    ['portal link naming itself', { kind: 'portal', tenantId: OWN, sessionId: 's', readOnly: false }, 'deliveries:read', OWN, { tenantId: OWN }],
+    ['portal link naming another tenant', { kind: 'portal', tenantId: OWN, sessionId: 's', readOnly: false }, 'deliveries:read', OTHER, 400],
+    ['portal link by external id: resolved, must be its own', { kind: 'portal', tenantId: OWN, sessionId: 's', readOnly: true }, 'endpoints:read', 'ext:me', { resolve: { externalId: 'me' }, mustBe: OWN }],
+    ['portal link on a tenants:write route', { kind: 'portal', tenantId: OWN, sessionId: 's', readOnly: false }, 'tenants:write', undefined, 403],
+    ['read-only portal link on a write route', { kind: 'portal', tenantId: OWN, sessionId: 's', readOnly: true }, 'events:write', undefined, 403],
+    ['read-only portal link on a write route naming another tenant: the 403 first', { kind: 'portal', tenantId: OWN, sessionId: 's', readOnly: true }, 'deliveries:write', OTHER, 403],
   ];
   for (const [name, caller, scope, header, expected] of cases) {
     it(name, () => {
@@ -85,6 +92,7 @@ describe('checkAdminRouteAccess', () => {
     ['service key without the scope', service, 'tenants:write', 403],
     ['service key on an admin-only route', service, undefined, 403],
     ['tenant key', { kind: 'tenant', tenantId: OWN }, 'tenants:read', 403],
+    ['portal link', { kind: 'portal', tenantId: OWN, sessionId: 's', readOnly: false }, 'tenants:read', 403],
   ];
   for (const [name, caller, scope, status] of cases) {
     it(name, () => assert.equal((outcome(() => checkAdminRouteAccess(caller, scope)) as { status?: number } | undefined)?.status, status));
@@ -111,5 +119,16 @@ describe('routeScopeProblems: the start-up check', () => {
     ]);
     assert.equal(problems.length, 4, problems.join('\n'));
     for (const [n, route] of ['GET /v1/things', 'POST /v1/things', 'GET /v1/odd', 'GET /v1/admin/deliveries'].entries()) assert.match(problems[n]!, new RegExp(`^${route.replace(/\//g, '\\/')} `));
+  });
+});
+
+describe('portalScopes', () => {
+  it('a link holds every scope but tenants:write; a read-only one only the :read scopes', () => {
+    assert.deepEqual(portalScopes(false), ['events:write', 'endpoints:read', 'endpoints:write', 'deliveries:read', 'deliveries:write', 'tenants:read']);
+    assert.deepEqual(portalScopes(true), ['endpoints:read', 'deliveries:read', 'tenants:read']);
+  });
+  it('a read-only refusal says why', () => {
+    const o = outcome(() => tenantRouteAccess({ kind: 'portal', tenantId: OWN, sessionId: 's', readOnly: true }, 'endpoints:write', undefined)) as { message: string };
+    assert.match(o.message, /this portal link is read-only: it cannot use routes that change data \(endpoints:write\)/);
   });
 });
