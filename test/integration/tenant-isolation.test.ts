@@ -280,6 +280,7 @@ describe('tenant isolation, over every tenant route in the route table', () => {
     'DELETE /v1/admin/tenants/:id': () => ({ path: `/v1/admin/tenants/${ids.scratchTenant}`, status: 204 }),
     'POST /v1/admin/tenants/:id/portal-sessions': () => ({ path: `/v1/admin/tenants/${owner.id}/portal-sessions`, body: { readOnly: true }, status: 201 }),
     'GET /v1/admin/tenants/:id/portal-sessions': () => ({ path: `/v1/admin/tenants/${owner.id}/portal-sessions`, status: 200 }),
+    'GET /v1/admin/overview': () => ({ path: '/v1/admin/overview', status: 200 }),
     'DELETE /v1/admin/portal-sessions/:id': () => ({ path: `/v1/admin/portal-sessions/${ids.scratchSession}`, status: 204 }),
   };
 

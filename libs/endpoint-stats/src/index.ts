@@ -5,3 +5,5 @@ export * from './endpoint-stats.repository.js';
 export * from './endpoint-stats.service.js';
 export * from './endpoint-stats.recorder.js';
 export * from './endpoint-stats.module.js';
+export * from './admin-overview.repository.js';
+export * from './admin-overview.service.js';

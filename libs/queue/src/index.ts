@@ -11,3 +11,4 @@ export * from './job-presence.js';
 export * from './redis-lease.js';
 export * from './worker-options.js';
 export * from './key-revocation-channel.js';
+export * from './queue-depth.js';

@@ -10,6 +10,7 @@ import { KeyRevocationChannel } from './key-revocation-channel.js';
 import { JobPresence } from './job-presence.js';
 import { RedisLease } from './redis-lease.js';
 import { QueueErrorListener } from './queue-error-listener.js';
+import { QueueDepth } from './queue-depth.js';
 import { redisKeyPrefix } from './redis-keys.js';
 
 /** Who holds the connections: the API only produces and must fail fast when Redis is down (a request
@@ -36,8 +37,8 @@ export class QueueModule {
           }),
         ),
       ],
-      providers: [JobProducer, RedisHealth, RateLimitStore, JobPresence, RedisLease, QueueErrorListener, KeyRevocationChannel],
-      exports: [BullModule, RedisModule, JobProducer, RedisHealth, RateLimitStore, JobPresence, RedisLease, KeyRevocationChannel],
+      providers: [JobProducer, RedisHealth, RateLimitStore, JobPresence, RedisLease, QueueErrorListener, KeyRevocationChannel, QueueDepth],
+      exports: [BullModule, RedisModule, JobProducer, RedisHealth, RateLimitStore, JobPresence, RedisLease, KeyRevocationChannel, QueueDepth],
     };
   }
 }

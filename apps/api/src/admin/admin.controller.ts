@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import type { FastifyReply } from 'fastify';
 import { NotFoundError, toPage } from '#libs/common';
 import { AdminDeliveryLogRepository } from '#libs/delivery';
+import { AdminOverviewService } from '#libs/endpoint-stats';
 import { AppConfig } from '#libs/config';
 import { PortalSessionService, ServiceKeyService, TenantService } from '#libs/tenants';
 import { AdminAuthGuard, RequireScope } from '../common/auth.js';
@@ -22,6 +23,7 @@ import {
   UpdatedTenantResponse,
   UpdateTenantDto,
 } from './dto/create-tenant.dto.js';
+import { OverviewResponse } from './dto/overview.response.js';
 import { CreatedPortalSessionResponse, CreatePortalSessionDto, PortalSessionPage } from './dto/portal-session.dto.js';
 import { CreatedServiceKeyResponse, CreateServiceKeyDto, ServiceKeyPage } from './dto/service-key.dto.js';
 
@@ -40,7 +42,17 @@ export class AdminController {
     private readonly deliveries: AdminDeliveryLogRepository,
     private readonly portalSessions: PortalSessionService,
     private readonly config: AppConfig,
+    private readonly overviews: AdminOverviewService,
   ) {}
+
+  /** Platform-wide: attempts per minute and success rate over the last hour (from the endpoint-stats
+   * rollup), the backlog, and failing and disabled endpoints. */
+  @Get('overview')
+  @RequireScope('tenants:read')
+  @ApiOkResponse({ type: OverviewResponse })
+  overview() {
+    return this.overviews.overview();
+  }
 
   @Post('tenants')
   @RequireScope('tenants:write')
