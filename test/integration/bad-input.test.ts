@@ -71,7 +71,7 @@ describe('bad input: property-based over every request DTO', () => {
 
   /** A fingerprint of every table a request could change. */
   async function fingerprint(): Promise<string> {
-    const tables = ['tenants', 'api_keys', 'service_keys', 'endpoints', 'endpoint_secrets', 'events', 'deliveries', 'recoveries'];
+    const tables = ['tenants', 'api_keys', 'service_keys', 'portal_sessions', 'endpoints', 'endpoint_secrets', 'events', 'deliveries', 'recoveries'];
     const rows = await platform.query(tables.map((t) => `SELECT '${t}' AS t, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${t} x`).join(' UNION ALL '));
     return rows.map((r) => `${r.t}:${r.h}`).join(',');
   }
@@ -99,6 +99,7 @@ describe('bad input: property-based over every request DTO', () => {
     { name: 'CreateServiceKeyDto', method: 'POST', path: () => '/v1/admin/service-keys', fields: ['name', 'scopes'], admin: true },
     { name: 'PutTenantByExternalIdDto', method: 'PUT', path: () => '/v1/admin/tenants/by-external-id/bad-input', fields: ['name'], admin: true },
     { name: 'UpdateTenantDto', method: 'PATCH', path: () => `/v1/admin/tenants/${tenant?.id}`, fields: ['name', 'alertEmails', 'externalId'], admin: true },
+    { name: 'CreatePortalSessionDto', method: 'POST', path: () => `/v1/admin/tenants/${tenant?.id}/portal-sessions`, fields: ['expiresInSeconds', 'readOnly'], admin: true },
   ];
 
   for (const r of bodyRoutes) {
@@ -127,13 +128,14 @@ describe('bad input: property-based over every request DTO', () => {
     { name: 'AdminListDeliveriesQuery', path: '/v1/admin/deliveries', fields: ['limit', 'cursor', 'tenantId', 'endpointId', 'status', 'since', 'until'], admin: true },
     { name: 'ListTenantsQuery', path: '/v1/admin/tenants', fields: ['limit', 'cursor', 'externalId'], admin: true },
     { name: 'PageQueryDto (service keys)', path: '/v1/admin/service-keys', fields: ['limit', 'cursor'], admin: true },
+    { name: 'PageQueryDto (portal sessions)', path: '/v1/admin/tenants/:tenant/portal-sessions', fields: ['limit', 'cursor'], admin: true },
   ];
   for (const r of queryRoutes) {
     it(`${r.name}: GET ${r.path}`, async () => {
       await fc.assert(
         fc.asyncProperty(queryFor(r.fields), async (q) => {
           const beforePrint = await fingerprint();
-          const res = await (r.admin ? platform.admin : tenant.client).get(`${r.path.replace(':endpoint', endpointId).replace(':id', endpointId)}?${q}`);
+          const res = await (r.admin ? platform.admin : tenant.client).get(`${r.path.replace(':endpoint', endpointId).replace(':id', endpointId).replace(':tenant', tenant.id)}?${q}`);
           await assertRejectedCleanly(res, `GET ${r.path}?${q.slice(0, 200)}`, beforePrint);
           assert.equal(await fingerprint(), beforePrint, 'a GET changes nothing');
         }),
@@ -144,9 +146,9 @@ describe('bad input: property-based over every request DTO', () => {
 
   it('path ids and external ids: anything that is not one is a 4xx, never a 500', async () => {
     await fc.assert(
-      fc.asyncProperty(text, fc.constantFrom('/v1/endpoints/', '/v1/deliveries/', '/v1/api-keys/', '/v1/recoveries/', '/v1/events/', '/v1/admin/tenants/', '/v1/admin/tenants/by-external-id/'), async (id, prefix) => {
+      fc.asyncProperty(text, fc.constantFrom('/v1/endpoints/', '/v1/deliveries/', '/v1/api-keys/', '/v1/recoveries/', '/v1/events/', '/v1/admin/tenants/', '/v1/admin/tenants/by-external-id/', '/v1/admin/portal-sessions/'), async (id, prefix) => {
         const path = prefix + encodePath(id);
-        const method = prefix === '/v1/api-keys/' ? 'DELETE' : prefix.endsWith('by-external-id/') ? 'PUT' : 'GET';
+        const method = prefix === '/v1/api-keys/' || prefix === '/v1/admin/portal-sessions/' ? 'DELETE' : prefix.endsWith('by-external-id/') ? 'PUT' : 'GET';
         const client = prefix.startsWith('/v1/admin/') ? platform.admin : tenant.client;
         const res = await client.call(method, path, method === 'PUT' ? { body: { name: 'x' } } : {});
         assert.ok(res.status < 500, `${path} -> ${res.status} ${res.text}`);

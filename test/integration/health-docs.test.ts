@@ -13,6 +13,9 @@ const ROUTES: Record<string, string[]> = {
   '/v1/admin/service-keys/{id}': ['delete'],
   '/v1/admin/deliveries': ['get'],
   '/v1/admin/deliveries/{id}': ['get'],
+  '/v1/admin/overview': ['get'],
+  '/v1/admin/tenants/{id}/portal-sessions': ['get', 'post'],
+  '/v1/admin/portal-sessions/{id}': ['delete'],
   '/v1/endpoints': ['get', 'post'],
   '/v1/endpoints/{id}': ['delete', 'get', 'patch'],
   '/v1/endpoints/{id}/rotate-secret': ['post'],
@@ -79,6 +82,18 @@ const SCHEMAS: Record<string, string[]> = {
   LatencyPercentilesResponse: ['p50', 'p95', 'p99'],
   AttemptsByResultResponse: ['2xx', '3xx', '4xx', '5xx', 'timeout', 'network'],
   StatsBucketResponse: ['start', 'attempts', 'succeeded', 'failed', 'p95Ms'],
+  CreatePortalSessionDto: ['expiresInSeconds', 'readOnly'],
+  CreatedPortalSessionResponse: ['id', 'tenantId', 'url', 'prefix', 'readOnly', 'createdAt', 'expiresAt'],
+  PortalSessionResponse: ['id', 'tenantId', 'prefix', 'readOnly', 'createdAt', 'expiresAt', 'revokedAt'],
+  PortalSessionPage: ['data', 'nextCursor'],
+  OverviewResponse: ['generatedAt', 'perMinute', 'lastHour', 'backlog', 'endpoints'],
+  OverviewMinute: ['minute', 'attempts', 'succeeded', 'failed'],
+  OverviewLastHour: ['attempts', 'succeeded', 'failed', 'successRate'],
+  OverviewBacklog: ['pendingDeliveries', 'pendingDeliveriesCapped', 'queues'],
+  OverviewQueues: ['fanout', 'delivery', 'recovery'],
+  OverviewQueueCounts: ['waiting', 'delayed', 'active'],
+  OverviewEndpoints: ['total', 'disabled', 'failing', 'failingLongest'],
+  OverviewFailingEndpoint: ['id', 'tenantId', 'url', 'status', 'failingSince', 'lastError'],
 };
 
 /** POST routes that take no body (an action on the resource named in the path). */

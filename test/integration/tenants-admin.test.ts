@@ -17,6 +17,18 @@ describe('tenants by external id, and deleting a tenant', () => {
     await delivery?.close();
   });
 
+  it('null for name or alertEmails is a 400 naming the field, not a 500 (PATCH tenant and settings)', async () => {
+    const t = await f.platform.createTenant('nulls');
+    for (const body of [{ name: null }, { alertEmails: null }]) {
+      const res = await f.platform.admin.patch(`/v1/admin/tenants/${t.id}`, body);
+      assert.equal(res.status, 400, res.text);
+      assert.match(res.body.message, new RegExp(Object.keys(body)[0]!));
+    }
+    const settings = await t.client.patch('/v1/settings', { alertEmails: null });
+    assert.equal(settings.status, 400, settings.text);
+    assert.match(settings.body.message, /alertEmails/);
+  });
+
   it('externalId on create is unique; GET, PATCH (set, change, clear) and ?externalId= find the tenant', async () => {
     const created = await f.platform.admin.post('/v1/admin/tenants', { name: 'Ext', externalId: 'org_1' });
     assert.equal(created.status, 201, created.text);

@@ -34,13 +34,16 @@ export class CreateTenantDto {
   externalId?: string;
 }
 
+/** Present (null included, which the rules then refuse): IsOptional would let null through to the update. */
+const present = ValidateIf((_: unknown, v: unknown) => v !== undefined);
+
 export class UpdateTenantDto {
   @ApiPropertyOptional({ example: 'Acme Inc.' })
-  @IsOptional()
+  @present
   @TenantName()
   name?: string;
 
-  @IsOptional()
+  @present
   @AlertEmailsProperty()
   alertEmails?: string[];
 

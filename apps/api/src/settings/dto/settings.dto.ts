@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { ValidateIf } from 'class-validator';
 import { AlertEmailsProperty } from '../../common/alert-emails.js';
 
 export class UpdateSettingsDto {
-  @IsOptional()
+  // Present (null included, which the rules then refuse): IsOptional would let null through.
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined)
   @AlertEmailsProperty()
   alertEmails?: string[];
 }
