@@ -119,6 +119,11 @@ describe('the typed client drives the platform', () => {
     await assert.rejects(new Hookrelay({ baseUrl: f.platform.apiUrl, apiKey: key.key }).endpoints.list(), HookrelayAuthenticationError);
     // The admin key acts for a tenant by id.
     assert.deepEqual((await admin.forTenant(tenantId).endpoints.get(endpointId)).id, endpointId);
+    // A portal link acts for its tenant alone; the operator overview counts the endpoint.
+    const link = await admin.admin.portalSessions.create(created.id, { readOnly: true });
+    assert.deepEqual((await admin.admin.portalSessions.list(created.id)).data.map((p) => p.id), [link.id]);
+    await admin.admin.portalSessions.revoke(link.id);
+    assert.ok((await admin.admin.overview()).endpoints.total >= 1);
     await admin.tenants.delete(created.id);
     await assert.rejects(admin.tenants.get(created.id), HookrelayNotFoundError);
   });

@@ -103,6 +103,17 @@ export class Hookrelay {
         firstPage((cursor) => unwrap('GET', this.raw.GET('/v1/admin/service-keys', { params: { query: { ...query, cursor } } })), query.cursor),
       revoke: (id: string): Promise<void> => unwrap('DELETE', this.raw.DELETE('/v1/admin/service-keys/{id}', { params: { path: { id } } })),
     },
+    /** Links that let a tenant's user use the console for that tenant alone (token hrp_..., until it expires or is revoked). */
+    portalSessions: {
+      /** Returns the link, shown only here. */
+      create: (tenantId: string, input: T.CreatePortalSessionInput = {}): Promise<T.CreatedPortalSession> =>
+        unwrap('POST', this.raw.POST('/v1/admin/tenants/{id}/portal-sessions', { params: { path: { id: tenantId } }, body: input })),
+      list: (tenantId: string, query: T.PageQuery = {}): Promise<Page<T.PortalSession>> =>
+        firstPage((cursor) => unwrap('GET', this.raw.GET('/v1/admin/tenants/{id}/portal-sessions', { params: { path: { id: tenantId }, query: { ...query, cursor } } })), query.cursor),
+      revoke: (id: string): Promise<void> => unwrap('DELETE', this.raw.DELETE('/v1/admin/portal-sessions/{id}', { params: { path: { id } } })),
+    },
+    /** The operator's overview: attempts per minute over the last hour, backlog, failing endpoints. */
+    overview: (): Promise<T.Overview> => unwrap('GET', this.raw.GET('/v1/admin/overview')),
     /** Deliveries across tenants (`tenantId` filters). Admin key only. */
     deliveries: {
       list: (query: T.AdminListDeliveriesQuery = {}): Promise<Page<T.Delivery>> =>
