@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 import { DomainError } from '#libs/common';
 import { isDatabaseUnavailable, isForeignKeyViolation } from '#libs/database';
@@ -8,6 +9,14 @@ export interface ErrorBody {
   error: string;
   message: string;
   details?: unknown;
+}
+
+/** ErrorBody in the OpenAPI document: every error response of the /v1 routes has this body. */
+export class ErrorBodyResponse implements ErrorBody {
+  @ApiProperty({ example: 400, description: 'the HTTP status again' }) statusCode!: number;
+  @ApiProperty({ example: 'Bad Request', description: 'the status text' }) error!: string;
+  @ApiProperty({ example: 'url must be an https URL', description: 'what is wrong, for a person to read' }) message!: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'more about it, where the route has any (for example which batch items failed)' }) details?: unknown;
 }
 
 /** One error shape for every failure, whichever layer raised it (domain, Nest, Fastify).

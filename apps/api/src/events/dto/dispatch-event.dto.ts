@@ -10,7 +10,7 @@ export class DispatchEventDto {
   @Matches(EVENT_TYPE_RE, { message: 'type must be dot-separated names of letters, digits, _ or - (e.g. order.completed)' })
   type!: string;
 
-  @ApiProperty({ example: { orderId: 'o_123', total: 4200 }, description: 'any JSON object, delivered unchanged' })
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { orderId: 'o_123', total: 4200 }, description: 'any JSON object, delivered unchanged' })
   @IsObject({ message: 'data must be a JSON object' })
   data!: Record<string, unknown>;
 
@@ -45,7 +45,7 @@ export class BatchItemError {
   @ApiProperty({ example: 400 }) statusCode!: number;
   @ApiProperty({ example: 'Bad Request' }) error!: string;
   @ApiProperty({ example: 'type must be dot-separated names of letters, digits, _ or - (e.g. order.completed)' }) message!: string;
-  @ApiPropertyOptional() details?: unknown;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) details?: unknown;
 }
 
 /** One per item, in order: `status` 202 with the event, or the item's 4xx with the standard error body. */
