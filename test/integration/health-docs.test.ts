@@ -79,6 +79,7 @@ const SCHEMAS: Record<string, string[]> = {
   LatencyPercentilesResponse: ['p50', 'p95', 'p99'],
   AttemptsByResultResponse: ['2xx', '3xx', '4xx', '5xx', 'timeout', 'network'],
   StatsBucketResponse: ['start', 'attempts', 'succeeded', 'failed', 'p95Ms'],
+  ErrorBodyResponse: ['statusCode', 'error', 'message', 'details'],
 };
 
 /** POST routes that take no body (an action on the resource named in the path). */
