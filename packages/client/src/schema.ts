@@ -1035,7 +1035,9 @@ export interface components {
             message: string;
             details?: {
                 [key: string]: unknown;
-            };
+            } | {
+                [key: string]: unknown;
+            }[];
         };
         BatchItemResult: {
             /**
@@ -1148,10 +1150,12 @@ export interface components {
              * @example url must be an https URL
              */
             message: string;
-            /** @description more about it, where the route has any (for example which batch items failed) */
+            /** @description more about it, where there is any: for bad input, one entry per field with its problems */
             details?: {
                 [key: string]: unknown;
-            };
+            } | {
+                [key: string]: unknown;
+            }[];
         };
     };
     responses: never;
