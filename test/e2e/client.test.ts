@@ -24,6 +24,7 @@ describe('the typed client drives the platform', () => {
   let svc: Hookrelay;
   let tenantId: string;
   let endpointId: string;
+  let expungedEventId: string;
 
   before(async () => {
     admin = new Hookrelay({ baseUrl: f.platform.apiUrl, apiKey: TEST_ADMIN_KEY });
@@ -87,6 +88,12 @@ describe('the typed client drives the platform', () => {
     const replay = await svc.events.replay(delivery!.eventId, { force: true });
     assert.equal(replay.deliveries, 1);
     await f.receiver.waitFor(before + 2, '/client-hook');
+    // Expunged: the data is gone and a replay is refused.
+    const expunged = await svc.events.expunge(delivery!.eventId);
+    expungedEventId = expunged.id;
+    assert.equal(expunged.id, delivery!.eventId);
+    assert.equal((await svc.events.get(delivery!.eventId)).data, null);
+    await assert.rejects(svc.events.replay(delivery!.eventId, { force: true }), HookrelayConflictError);
   });
 
   it('covers the console routes: endpoint update, stats, recoveries, secret rotation, settings, API keys', async () => {
@@ -130,7 +137,7 @@ describe('the typed client drives the platform', () => {
       assert.match(err.message, message, what);
     }
     // 409: a delivery of a disabled endpoint is not resent.
-    const [delivery] = (await svc.deliveries.list({ endpointId, limit: 1 })).data;
+    const delivery = (await (await svc.deliveries.list({ endpointId, status: 'succeeded' })).toArray()).find((d) => d.eventId !== expungedEventId);
     await svc.endpoints.update(endpointId, { status: 'disabled' });
     const conflict = await svc.deliveries.resend(delivery!.id).then(() => assert.fail('expected a 409'), (e: unknown) => e);
     assert.ok(conflict instanceof HookrelayConflictError, String(conflict));

@@ -155,6 +155,9 @@ export class Hookrelay {
     /** Sends the event again to every active endpoint subscribed now (`force`: also where it succeeded). */
     replay: (id: string, input: T.ReplayEventInput = {}): Promise<T.ReplayResult> =>
       unwrap('POST', this.raw.POST('/v1/events/{id}/replay', { params: { path: { id } }, body: input })),
+    /** Removes the event's data and its attempts' response bodies, keeping the metadata (a data-subject
+     * request); pending deliveries end failed. Idempotent. */
+    expunge: (id: string): Promise<T.EventExpunged> => unwrap('POST', this.raw.POST('/v1/events/{id}/expunge', { params: { path: { id } } })),
   };
 
   readonly deliveries = {

@@ -307,6 +307,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events/{id}/expunge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Expunge an event (data-subject request)
+         * @description Removes the event's data and its attempts' response bodies and keeps the metadata (type, times, delivery statuses). Pending deliveries end failed. Idempotent. Resending or replaying the event afterwards answers 409.
+         */
+        post: operations["EventsController_expunge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/deliveries": {
         parameters: {
             query?: never;
@@ -411,6 +431,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MetricsController_scrape"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1077,6 +1113,11 @@ export interface components {
             idempotencyKey: string | null;
             /** Format: date-time */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @description when the event was expunged (POST /v1/events/{id}/expunge): its data and its attempts' response bodies are gone
+             */
+            expungedAt: string | null;
         };
         EventPage: {
             /** @description newest first; without data (read one event for it) */
@@ -1102,7 +1143,12 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /**
-             * @description the data as dispatched
+             * Format: date-time
+             * @description when the event was expunged (POST /v1/events/{id}/expunge): its data and its attempts' response bodies are gone
+             */
+            expungedAt: string | null;
+            /**
+             * @description the data as dispatched; null once the event was expunged
              * @example {
              *       "orderId": "o_123",
              *       "total": 4200
@@ -1110,11 +1156,23 @@ export interface components {
              */
             data: {
                 [key: string]: unknown;
-            };
+            } | null;
             /** @description one per endpoint it was fanned out to, oldest first, at most 1,000 (empty until a large fan-out has run) */
             deliveries: components["schemas"]["EventDeliveryResponse"][];
             /** @description true when the event has more than 1,000 deliveries: page through them with GET /v1/deliveries?eventId= */
             moreDeliveries: boolean;
+        };
+        EventExpungedResponse: {
+            /** Format: uuid */
+            id: string;
+            type: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description when the event was first expunged; its data and its attempts' response bodies are gone
+             */
+            expungedAt: string;
         };
         SettingsResponse: {
             /**
@@ -2351,6 +2409,57 @@ export interface operations {
             };
         };
     };
+    EventsController_expunge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tenant to act for: `<tenant id>` or `ext:<externalId>`. Required with a service key (hrs_...) or the admin key; a tenant key (whk_...) may only name its own tenant. */
+                "Hookrelay-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventExpungedResponse"];
+                };
+            };
+            /** @description a service key without the scope events:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyResponse"];
+                };
+            };
+            /** @description no such event for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyResponse"];
+                };
+            };
+            /** @description an error, with the same JSON body on every route: 400 bad input, 401 no or unknown key, 403 scope, 404, 409, 413 body too large, 415, 429 rate limited and 503 unavailable (both with Retry-After) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyResponse"];
+                };
+            };
+        };
+    };
     DeliveriesController_list: {
         parameters: {
             query?: {
@@ -2701,6 +2810,38 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MetricsController_scrape: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text format (version 0.0.4) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description METRICS_TOKEN is set and the bearer token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description metrics are turned off (METRICS_ENABLED=false) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

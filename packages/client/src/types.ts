@@ -21,6 +21,7 @@ export type EventWithDeliveries = Schemas['EventWithDeliveriesResponse'];
 export type EventAccepted = Schemas['EventAcceptedResponse'];
 export type BatchItemResult = Schemas['BatchItemResult'];
 export type ReplayResult = Schemas['ReplayResponse'];
+export type EventExpunged = Schemas['EventExpungedResponse'];
 export type Delivery = Schemas['DeliveryResponse'];
 export type DeliveryWithAttempts = Schemas['DeliveryWithAttemptsResponse'];
 export type Attempt = Schemas['AttemptResponse'];
