@@ -8,8 +8,11 @@ WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY libs/database/src/pg-pool.ts ./libs/database/src/pg-pool.ts
+# npm ci installs the workspaces (packages/*, the typed client) too: it needs their package.json.
+COPY packages/client/package.json ./packages/client/package.json
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY packages ./packages
 COPY apps ./apps
 COPY libs ./libs
 RUN npm run build
@@ -22,6 +25,7 @@ WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY libs/database/src/pg-pool.ts ./libs/database/src/pg-pool.ts
+COPY packages/client/package.json ./packages/client/package.json
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY scripts ./scripts
 COPY --from=build /app/dist ./dist

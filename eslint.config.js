@@ -1,13 +1,13 @@
-// ESLint flat config: type-aware rules on the TypeScript sources (apps, libs, test, bench).
+// ESLint flat config: type-aware rules on the TypeScript sources (apps, libs, test, bench, packages).
 // The guards from STYLE.md: no floating or misused promises, exhaustive switches, no `.only` in tests.
 import tseslint from 'typescript-eslint';
 
 const ONLY_MESSAGE = 'Remove .only: it silently skips every other test in the run.';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'libs/database/src/generated/', 'bench/results/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['dist/', 'node_modules/', 'libs/database/src/generated/', 'bench/results/', 'packages/*/dist/', '**/*.js', '**/*.mjs'] },
   {
-    files: ['apps/**/*.ts', 'libs/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'packages/**/*.ts'],
     languageOptions: {
       parser: tseslint.parser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

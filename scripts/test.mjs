@@ -19,7 +19,7 @@ const runId = `hrt_${randomBytes(4).toString('hex')}`;
 const template = `${runId}_tmpl`;
 
 const SUITES = {
-  unit: (f) => f.endsWith('.spec.js') && f.startsWith('dist/libs/'),
+  unit: (f) => f.endsWith('.spec.js') && (f.startsWith('dist/libs/') || f.startsWith('dist/packages/')),
   integration: (f) => f.startsWith('dist/test/integration/') && f.endsWith('.test.js'),
   e2e: (f) => f.startsWith('dist/test/e2e/') && f.endsWith('.test.js'),
   fault: (f) => f.startsWith('dist/test/fault/') && f.endsWith('.test.js'),
@@ -83,6 +83,9 @@ async function cleanup() {
 }
 
 await preflight();
+// The client package first: the tests import it as @hookrelay/client, through its built dist/.
+const client = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'packages/client/tsconfig.json'], { cwd: root, stdio: 'inherit' });
+if (client.status !== 0) process.exit(client.status ?? 1);
 const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 

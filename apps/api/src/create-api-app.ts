@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { BatchSizesModule, createLogger, drainOnClose, LoggerModule, PinoNestLogger, type Logger } from '#libs/common';
 import { DomainEventsModule } from '#libs/domain-events';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { ApiModule } from './api.module.js';
-import { toErrorBody } from './common/error-body.js';
+import { ErrorBodyResponse, toErrorBody } from './common/error-body.js';
 import { serveConsole } from './console/console-static.js';
 import { assertRouteScopes } from './common/route-table.js';
 import { keepRawJsonBodies } from './common/raw-body.js';
@@ -59,7 +59,14 @@ export async function createApiApp(config: AppConfig, logger: Logger = createLog
   // Exit 0 once closed: Nest's default re-raises the signal, so the process would die by SIGTERM.
   app.enableShutdownHooks([], { useProcessExit: true });
 
-  const doc = new DocumentBuilder()
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  return app;
+}
+
+/** The OpenAPI document of the app's routes, as served at /docs-json; needs no listening server
+ * (`npm run client:generate` builds the client's types from it). */
+export function createOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
     .setTitle('Hookrelay webhook platform')
     .setDescription(
       'Register endpoints, dispatch events, read the delivery log. Webhooks follow Standard Webhooks.\n\n' +
@@ -71,6 +78,27 @@ export async function createApiApp(config: AppConfig, logger: Logger = createLog
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'whk_... (tenant API key), hrs_... (service key) or the admin key' })
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
-  return app;
+  return withErrorBodies(SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodyResponse] }));
+}
+
+const ERROR_BODY_REF = { $ref: '#/components/schemas/ErrorBodyResponse' };
+const DEFAULT_ERROR_DESCRIPTION =
+  'an error, with the same JSON body on every route: 400 bad input, 401 no or unknown key, 403 scope, 404, 409, ' +
+  '413 body too large, 415, 429 rate limited and 503 unavailable (both with Retry-After)';
+
+/** Every /v1 operation answers its errors with ErrorBody: the responses the decorators declare
+ * without a body get it, and a `default` response stands for the rest. */
+function withErrorBodies(doc: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    if (!path.startsWith('/v1/')) continue;
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const op = item[method];
+      if (!op) continue;
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) >= 400 && response && !('$ref' in response) && !response.content) response.content = { 'application/json': { schema: ERROR_BODY_REF } };
+      }
+      op.responses.default ??= { description: DEFAULT_ERROR_DESCRIPTION, content: { 'application/json': { schema: ERROR_BODY_REF } } };
+    }
+  }
+  return doc;
 }

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 import { DomainError } from '#libs/common';
 import { isDatabaseUnavailable, isForeignKeyViolation } from '#libs/database';
@@ -8,6 +9,20 @@ export interface ErrorBody {
   error: string;
   message: string;
   details?: unknown;
+}
+
+/** `details` of an error: an object, or a list of them (one per field that failed validation). */
+export const ERROR_DETAILS_SCHEMAS = [
+  { type: 'object' as const, additionalProperties: true },
+  { type: 'array' as const, items: { type: 'object' as const, additionalProperties: true } },
+];
+
+/** ErrorBody in the OpenAPI document: every error response of the /v1 routes has this body. */
+export class ErrorBodyResponse implements ErrorBody {
+  @ApiProperty({ example: 400, description: 'the HTTP status again' }) statusCode!: number;
+  @ApiProperty({ example: 'Bad Request', description: 'the status text' }) error!: string;
+  @ApiProperty({ example: 'url must be an https URL', description: 'what is wrong, for a person to read' }) message!: string;
+  @ApiPropertyOptional({ oneOf: ERROR_DETAILS_SCHEMAS, description: 'more about it, where there is any: for bad input, one entry per field with its problems' }) details?: unknown;
 }
 
 /** One error shape for every failure, whichever layer raised it (domain, Nest, Fastify).

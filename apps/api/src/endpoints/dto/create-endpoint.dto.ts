@@ -25,12 +25,12 @@ export class CreateEndpointDto {
   @NoNul('description')
   description?: string;
 
-  @ApiPropertyOptional({ example: { 'x-team': 'payments' }, description: 'sent with every webhook; reserved names (host, content-type, content-length, user-agent, webhook-*, x-webhook-*, the signature headers of every scheme: x-hub-signature-256, stripe-signature, x-line-signature and the headers of an hmac scheme) and CR/LF are refused' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { 'x-team': 'payments' }, description: 'sent with every webhook; reserved names (host, content-type, content-length, user-agent, webhook-*, x-webhook-*, the signature headers of every scheme: x-hub-signature-256, stripe-signature, x-line-signature and the headers of an hmac scheme) and CR/LF are refused' })
   @IsOptional()
   @IsObject({ message: 'headers must be an object of header name to string value' })
   headers?: Record<string, string>;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 10000, description: 'deliveries per second to this endpoint; over it deliveries wait (never dropped). null: no limit' })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 10000, description: 'deliveries per second to this endpoint; over it deliveries wait (never dropped). null: no limit' })
   @IsOptional()
   @IsInt({ message: 'rateLimitPerSecond must be a whole number' })
   @Min(1, { message: 'rateLimitPerSecond must be at least 1' })
@@ -52,7 +52,7 @@ export class CreateEndpointDto {
   @IsObject({ message: 'batch must be an object such as {"maxEvents": 100, "maxWaitMs": 1000}, or null' })
   batch?: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 100, description: TIMEOUT_DESCRIPTION })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 100, description: TIMEOUT_DESCRIPTION })
   @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
   @IsInt({ message: 'timeoutMs must be a whole number' })
   timeoutMs?: number | null;

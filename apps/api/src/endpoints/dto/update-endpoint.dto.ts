@@ -23,7 +23,7 @@ export class UpdateEndpointDto {
   @MaxLength(255, { each: true })
   eventTypes?: string[];
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
   @IsString({ message: 'description must be a string or null' })
   @MaxLength(1000)
@@ -35,12 +35,12 @@ export class UpdateEndpointDto {
   @IsIn(['active', 'disabled'], { message: 'status must be active or disabled' })
   status?: 'active' | 'disabled';
 
-  @ApiPropertyOptional({ example: { 'x-team': 'payments' }, description: 'sent with every webhook; reserved names (host, content-type, content-length, user-agent, webhook-*, x-webhook-*, the signature headers of every scheme: x-hub-signature-256, stripe-signature, x-line-signature and the headers of an hmac scheme) and CR/LF are refused' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { 'x-team': 'payments' }, description: 'sent with every webhook; reserved names (host, content-type, content-length, user-agent, webhook-*, x-webhook-*, the signature headers of every scheme: x-hub-signature-256, stripe-signature, x-line-signature and the headers of an hmac scheme) and CR/LF are refused' })
   @present
   @IsObject({ message: 'headers must be an object of header name to string value' })
   headers?: Record<string, string>;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 10000, description: 'deliveries per second to this endpoint; over it deliveries wait (never dropped). null: no limit' })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 10000, description: 'deliveries per second to this endpoint; over it deliveries wait (never dropped). null: no limit' })
   @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
   @IsInt({ message: 'rateLimitPerSecond must be a whole number' })
   @Min(1, { message: 'rateLimitPerSecond must be at least 1' })
@@ -62,7 +62,7 @@ export class UpdateEndpointDto {
   @IsObject({ message: 'batch must be an object such as {"maxEvents": 100, "maxWaitMs": 1000}, or null' })
   batch?: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 100, description: TIMEOUT_DESCRIPTION })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 100, description: TIMEOUT_DESCRIPTION })
   @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
   @IsInt({ message: 'timeoutMs must be a whole number' })
   timeoutMs?: number | null;

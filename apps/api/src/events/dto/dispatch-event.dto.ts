@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { EVENT_TYPE_RE } from '#libs/endpoints';
 import { NoControlChars } from '../../common/text-rules.js';
+import { ERROR_DETAILS_SCHEMAS } from '../../common/error-body.js';
 
 export class DispatchEventDto {
   @ApiProperty({ example: 'order.completed', description: 'dot-separated names; types starting with hookrelay. are reserved for the platform\'s operational events (400)' })
@@ -10,7 +11,7 @@ export class DispatchEventDto {
   @Matches(EVENT_TYPE_RE, { message: 'type must be dot-separated names of letters, digits, _ or - (e.g. order.completed)' })
   type!: string;
 
-  @ApiProperty({ example: { orderId: 'o_123', total: 4200 }, description: 'any JSON object, delivered unchanged' })
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { orderId: 'o_123', total: 4200 }, description: 'any JSON object, delivered unchanged' })
   @IsObject({ message: 'data must be a JSON object' })
   data!: Record<string, unknown>;
 
@@ -45,7 +46,7 @@ export class BatchItemError {
   @ApiProperty({ example: 400 }) statusCode!: number;
   @ApiProperty({ example: 'Bad Request' }) error!: string;
   @ApiProperty({ example: 'type must be dot-separated names of letters, digits, _ or - (e.g. order.completed)' }) message!: string;
-  @ApiPropertyOptional() details?: unknown;
+  @ApiPropertyOptional({ oneOf: ERROR_DETAILS_SCHEMAS }) details?: unknown;
 }
 
 /** One per item, in order: `status` 202 with the event, or the item's 4xx with the standard error body. */
