@@ -7,15 +7,16 @@ export function AttemptTimeline({ attempts }: { attempts: Attempt[] }) {
   return (
     <ol className="timeline" aria-label="Attempts">
       {attempts.map((a) => {
-        const ok = a.responseStatus !== null && a.responseStatus >= 200 && a.responseStatus < 300;
-        const result = a.responseStatus !== null ? `HTTP ${a.responseStatus}` : (a.errorKind ?? 'error');
+        const status = a.responseStatus ?? null;
+        const ok = status !== null && status >= 200 && status < 300;
+        const result = status !== null ? `HTTP ${status}` : (a.errorKind ?? 'error');
         return (
           <li key={a.attemptNumber} className={ok ? 'ok' : 'bad'} aria-label={`Attempt ${a.attemptNumber}: ${result}`}>
             <div>
               <strong>Attempt {a.attemptNumber}</strong> · <span>{result}</span> · {a.durationMs} ms · <Time value={a.startedAt} />
             </div>
             {a.errorMessage && <div className="muted">{a.errorMessage}</div>}
-            {a.responseBody !== null && a.responseBody !== '' && (
+            {a.responseBody && (
               <pre className="text-block" aria-label={`Response body of attempt ${a.attemptNumber}`} tabIndex={0}>
                 {a.responseBody}
               </pre>

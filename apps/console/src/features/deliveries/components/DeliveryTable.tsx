@@ -1,8 +1,8 @@
 import { Link } from '../../../app/router';
-import type { Delivery } from '../../../api/types';
+import type { AdminDelivery } from '../../../api/types';
 import { StatusBadge, Time } from '../../../components/feedback';
 
-export function DeliveryTable({ deliveries, label, linkBase = '/deliveries', showTenant = false }: { deliveries: Delivery[]; label: string; linkBase?: string; showTenant?: boolean }) {
+export function DeliveryTable({ deliveries, label, linkBase = '/deliveries', showTenant = false }: { deliveries: AdminDelivery[]; label: string; linkBase?: string; showTenant?: boolean }) {
   return (
     <table aria-label={label}>
       <thead>

@@ -96,7 +96,7 @@ export function EndpointForm({ initial, submitLabel, pending, error, onSubmit, o
       <fieldset>
         <legend>Signature</legend>
         <label htmlFor="ep-scheme">Signature scheme</label>
-        <select id="ep-scheme" value={scheme} onChange={(e) => setScheme(e.target.value)}>
+        <select id="ep-scheme" value={scheme} onChange={(e) => setScheme(e.target.value as typeof scheme)}>
           {SIGNATURE_SCHEMES.map((s) => (
             <option key={s} value={s}>
               {s}
@@ -110,19 +110,19 @@ export function EndpointForm({ initial, submitLabel, pending, error, onSubmit, o
             <label htmlFor="hm-prefix">Signature prefix</label>
             <input id="hm-prefix" value={hmac.prefix ?? ''} onChange={(e) => setHmac({ ...hmac, prefix: e.target.value })} placeholder="sha256=" />
             <label htmlFor="hm-enc">Encoding</label>
-            <select id="hm-enc" value={hmac.encoding} onChange={(e) => setHmac({ ...hmac, encoding: e.target.value })}>
+            <select id="hm-enc" value={hmac.encoding} onChange={(e) => setHmac({ ...hmac, encoding: e.target.value as SignatureOptions['encoding'] })}>
               {HMAC_ENCODINGS.map((s) => (
                 <option key={s}>{s}</option>
               ))}
             </select>
             <label htmlFor="hm-alg">Algorithm</label>
-            <select id="hm-alg" value={hmac.algorithm} onChange={(e) => setHmac({ ...hmac, algorithm: e.target.value })}>
+            <select id="hm-alg" value={hmac.algorithm} onChange={(e) => setHmac({ ...hmac, algorithm: e.target.value as SignatureOptions['algorithm'] })}>
               {HMAC_ALGORITHMS.map((s) => (
                 <option key={s}>{s}</option>
               ))}
             </select>
             <label htmlFor="hm-content">Signed content</label>
-            <select id="hm-content" value={hmac.content} onChange={(e) => setHmac({ ...hmac, content: e.target.value })}>
+            <select id="hm-content" value={hmac.content} onChange={(e) => setHmac({ ...hmac, content: e.target.value as SignatureOptions['content'] })}>
               {HMAC_CONTENTS.map((s) => (
                 <option key={s}>{s}</option>
               ))}
@@ -134,7 +134,7 @@ export function EndpointForm({ initial, submitLabel, pending, error, onSubmit, o
       </fieldset>
 
       <label htmlFor="ep-payload">Payload format</label>
-      <select id="ep-payload" value={payload} onChange={(e) => setPayload(e.target.value)} aria-describedby="ep-payload-help">
+      <select id="ep-payload" value={payload} onChange={(e) => setPayload(e.target.value as typeof payload)} aria-describedby="ep-payload-help">
         {PAYLOAD_FORMATS.map((s) => (
           <option key={s}>{s}</option>
         ))}

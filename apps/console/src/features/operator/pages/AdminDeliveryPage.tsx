@@ -1,11 +1,12 @@
 import { Link } from '../../../app/router';
+import type { AdminDelivery, DeliveryWithAttempts } from '../../../api/types';
 import { ErrorMessage, Loading } from '../../../components/feedback';
 import { Attempts, DeliverySummary } from '../../deliveries/components/DeliveryDetail';
 import { useAdminDelivery } from '../hooks/useOperator';
 
 export default function AdminDeliveryPage({ id }: { id: string }) {
   const delivery = useAdminDelivery(id);
-  const d = delivery.data;
+  const d = delivery.data as (AdminDelivery & DeliveryWithAttempts) | undefined;
   return (
     <section aria-labelledby="add-h">
       <p>
