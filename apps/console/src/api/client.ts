@@ -1,7 +1,7 @@
 // The console's one door to the API: the typed client, @hookrelay/client. Feature hooks call these groups.
 import { Hookrelay, HookrelayError } from '@hookrelay/client';
 import type { Session } from '../auth/session';
-import type { DeliveryFilter, EndpointInput, EventFilter, PortalSession, StatsWindow, TenantInput } from './types';
+import type { DeliveryFilter, EndpointInput, EventFilter, Overview, PortalSession, StatsWindow, TenantInput } from './types';
 
 /** The pieces of a client Page the console keeps in state (the Page itself carries its fetcher). */
 const plain = <T>(p: { data: T[]; nextCursor: string | null }) => ({ data: p.data, nextCursor: p.nextCursor });
@@ -47,7 +47,7 @@ export function createApi(session: Session, baseUrl = window.location.origin) {
       revokeServiceKey: (id: string) => root.admin.serviceKeys.revoke(id),
       deliveries: async (f: DeliveryFilter) => plain(await root.admin.deliveries.list({ ...f, limit: 50 })),
       delivery: (id: string) => root.admin.deliveries.get(id),
-      overview: (): Promise<Record<string, unknown>> => rawCall(root, 'GET', '/v1/admin/overview'),
+      overview: (): Promise<Overview> => rawCall(root, 'GET', '/v1/admin/overview'),
     },
   };
 }

@@ -56,3 +56,21 @@ export interface PortalSession {
 
 /** The operator's log across tenants also returns each delivery's tenantId (not yet in the OpenAPI document). */
 export type AdminDelivery = Delivery & { tenantId?: string };
+
+/** GET /v1/admin/overview (OverviewResponse in the API's OpenAPI document). */
+export interface Overview {
+  generatedAt: string;
+  perMinute: Array<{ minute: string; attempts: number; succeeded: number; failed: number }>;
+  lastHour: { attempts: number; succeeded: number; failed: number; successRate: number | null };
+  backlog: {
+    pendingDeliveries: number;
+    pendingDeliveriesCapped: boolean;
+    queues: Record<'fanout' | 'delivery' | 'recovery', { waiting: number; delayed: number; active: number }> | null;
+  };
+  endpoints: {
+    total: number;
+    disabled: number;
+    failing: number;
+    failingLongest: Array<{ id: string; tenantId: string; url: string; status: 'active' | 'disabled'; failingSince: string; lastError: string | null }>;
+  };
+}
