@@ -96,6 +96,17 @@ export class Hookrelay {
         return { tenant: await unwrap('PUT', call), created: response.status === 201 };
       },
     },
+    /** The platform at a glance: attempts per minute over the last hour, success rate, backlog and queues, failing and disabled endpoints. */
+    overview: (): Promise<T.Overview> => unwrap('GET', this.raw.GET('/v1/admin/overview')),
+    /** Portal links: a console link (`url`, <PUBLIC_URL>/console/portal#token=hrp_...) acting for one tenant until it expires or is revoked. */
+    portalSessions: {
+      /** Returns the link, shown only here; `readOnly` links are refused by every write route. */
+      create: (tenantId: string, input: T.CreatePortalSessionInput = {}): Promise<T.CreatedPortalSession> =>
+        unwrap('POST', this.raw.POST('/v1/admin/tenants/{id}/portal-sessions', { params: { path: { id: tenantId } }, body: input })),
+      list: (tenantId: string, query: T.PageQuery = {}): Promise<Page<T.PortalSession>> =>
+        firstPage((cursor) => unwrap('GET', this.raw.GET('/v1/admin/tenants/{id}/portal-sessions', { params: { path: { id: tenantId }, query: { ...query, cursor } } })), query.cursor),
+      revoke: (id: string): Promise<void> => unwrap('DELETE', this.raw.DELETE('/v1/admin/portal-sessions/{id}', { params: { path: { id } } })),
+    },
     serviceKeys: {
       /** Returns the key (hrs_...), shown only here. Admin key only. */
       create: (input: T.CreateServiceKeyInput): Promise<T.CreatedServiceKey> => unwrap('POST', this.raw.POST('/v1/admin/service-keys', { body: input })),

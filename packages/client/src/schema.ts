@@ -3,6 +3,22 @@
  */
 
 export interface paths {
+    "/v1/admin/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AdminController_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/tenants": {
         parameters: {
             query?: never;
@@ -49,6 +65,38 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["AdminController_updateTenant"];
+        trace?: never;
+    };
+    "/v1/admin/tenants/{id}/portal-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AdminController_listPortalSessions"];
+        put?: never;
+        post: operations["AdminController_createPortalSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/portal-sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["AdminController_revokePortalSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/admin/service-keys": {
@@ -459,6 +507,79 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        OverviewMinute: {
+            /**
+             * Format: date-time
+             * @description start of the minute (UTC)
+             */
+            minute: string;
+            /** @description delivery attempts that started in this minute, every tenant */
+            attempts: number;
+            /** @description attempts answered 2xx */
+            succeeded: number;
+            /** @description every other attempt (retried or final) */
+            failed: number;
+        };
+        OverviewLastHour: {
+            attempts: number;
+            succeeded: number;
+            failed: number;
+            /** @description succeeded / attempts; null without attempts */
+            successRate: number | null;
+        };
+        OverviewQueueCounts: {
+            /** @description jobs ready to run (prioritized included) */
+            waiting: number;
+            /** @description jobs waiting for their time: retries, rate-limit and concurrency waits */
+            delayed: number;
+            /** @description jobs running now */
+            active: number;
+        };
+        OverviewQueues: {
+            fanout: components["schemas"]["OverviewQueueCounts"];
+            delivery: components["schemas"]["OverviewQueueCounts"];
+            recovery: components["schemas"]["OverviewQueueCounts"];
+        };
+        OverviewBacklog: {
+            /** @description deliveries not finished yet (waiting for an attempt or a retry), every tenant */
+            pendingDeliveries: number;
+            /** @description true when there are more than 1,000,000 pending deliveries (the count stops there) */
+            pendingDeliveriesCapped: boolean;
+            /** @description jobs per queue; null when Redis did not answer */
+            queues: components["schemas"]["OverviewQueues"] | null;
+        };
+        OverviewFailingEndpoint: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            url: string;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** Format: date-time */
+            failingSince: string;
+            lastError: string | null;
+        };
+        OverviewEndpoints: {
+            /** @description endpoints (not deleted), every tenant */
+            total: number;
+            /** @description disabled endpoints (by their tenant or by auto-disable) */
+            disabled: number;
+            /** @description active endpoints whose deliveries are failing (failingSince set) */
+            failing: number;
+            /** @description up to 10 endpoints failing longest, active or disabled */
+            failingLongest: components["schemas"]["OverviewFailingEndpoint"][];
+        };
+        OverviewResponse: {
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description the last 60 minutes, oldest first, the current (partial) minute last; from the endpoint-stats rollup */
+            perMinute: components["schemas"]["OverviewMinute"][];
+            /** @description totals over perMinute */
+            lastHour: components["schemas"]["OverviewLastHour"];
+            backlog: components["schemas"]["OverviewBacklog"];
+            endpoints: components["schemas"]["OverviewEndpoints"];
+        };
         CreateTenantDto: {
             /** @example Acme Inc. */
             name: string;
@@ -530,6 +651,57 @@ export interface components {
             alertEmails: string[];
             /** Format: date-time */
             createdAt: string;
+        };
+        CreatePortalSessionDto: {
+            /**
+             * @description how long the link works
+             * @default 3600
+             */
+            expiresInSeconds?: number;
+            /**
+             * @description a read-only link is refused (403) by every route that changes data
+             * @default false
+             */
+            readOnly?: boolean;
+        };
+        CreatedPortalSessionResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @description the first characters of the token (hrp_...), to tell links apart */
+            prefix: string;
+            readOnly: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            revokedAt?: string | null;
+            /**
+             * @description The link to hand to the tenant: <PUBLIC_URL>/console/portal#token=hrp_... The token (in the fragment, so it never reaches a server log) is shown only in this response; it acts for this one tenant on the tenant routes as a tenant API key would (Authorization: Bearer hrp_...), except the tenants:write routes (API keys, settings), and, when readOnly, every route that changes data.
+             * @example https://hooks.example.com/console/portal#token=hrp_...
+             */
+            url: string;
+        };
+        PortalSessionResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @description the first characters of the token (hrp_...), to tell links apart */
+            prefix: string;
+            readOnly: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            revokedAt?: string | null;
+        };
+        PortalSessionPage: {
+            data: components["schemas"]["PortalSessionResponse"][];
+            nextCursor: string | null;
         };
         CreateServiceKeyDto: {
             /** @example billing-service */
@@ -1224,6 +1396,43 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    AdminController_overview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewResponse"];
+                };
+            };
+            /** @description a service key without the scope tenants:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyResponse"];
+                };
+            };
+            /** @description an error, with the same JSON body on every route: 400 bad input, 401 no or unknown key, 403 scope, 404, 409, 413 body too large, 415, 429 rate limited and 503 unavailable (both with Retry-After) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyResponse"];
+                };
+            };
+        };
+    };
     AdminController_listTenants: {
         parameters: {
             query?: {
@@ -1459,6 +1668,129 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["UpdatedTenantResponse"];
                 };
+            };
+            /** @description a service key without the scope tenants:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyResponse"];
+                };
+            };
+            /** @description an error, with the same JSON body on every route: 400 bad input, 401 no or unknown key, 403 scope, 404, 409, 413 body too large, 415, 429 rate limited and 503 unavailable (both with Retry-After) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyResponse"];
+                };
+            };
+        };
+    };
+    AdminController_listPortalSessions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor from the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSessionPage"];
+                };
+            };
+            /** @description a service key without the scope tenants:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyResponse"];
+                };
+            };
+            /** @description an error, with the same JSON body on every route: 400 bad input, 401 no or unknown key, 403 scope, 404, 409, 413 body too large, 415, 429 rate limited and 503 unavailable (both with Retry-After) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyResponse"];
+                };
+            };
+        };
+    };
+    AdminController_createPortalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePortalSessionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedPortalSessionResponse"];
+                };
+            };
+            /** @description a service key without the scope tenants:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyResponse"];
+                };
+            };
+            /** @description an error, with the same JSON body on every route: 400 bad input, 401 no or unknown key, 403 scope, 404, 409, 413 body too large, 415, 429 rate limited and 503 unavailable (both with Retry-After) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyResponse"];
+                };
+            };
+        };
+    };
+    AdminController_revokePortalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description a service key without the scope tenants:write */
             403: {

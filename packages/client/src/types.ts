@@ -26,6 +26,9 @@ export type Delivery = Schemas['DeliveryResponse'];
 export type DeliveryWithAttempts = Schemas['DeliveryWithAttemptsResponse'];
 export type Attempt = Schemas['AttemptResponse'];
 export type Settings = Schemas['SettingsResponse'];
+export type PortalSession = Schemas['PortalSessionResponse'];
+export type CreatedPortalSession = Schemas['CreatedPortalSessionResponse'];
+export type Overview = Schemas['OverviewResponse'];
 
 // Request bodies.
 export type CreateTenantInput = Schemas['CreateTenantDto'];
@@ -40,6 +43,7 @@ export type RecoverEndpointInput = Schemas['RecoverEndpointDto'];
 export type DispatchEventInput = Schemas['DispatchEventDto'];
 export type ReplayEventInput = Schemas['ReplayEventDto'];
 export type UpdateSettingsInput = Schemas['UpdateSettingsDto'];
+export type CreatePortalSessionInput = Schemas['CreatePortalSessionDto'];
 
 // List filters (each takes `limit` and `cursor`).
 export type PageQuery = QueryOf<'/v1/endpoints'>;
