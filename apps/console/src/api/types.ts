@@ -3,6 +3,7 @@ import type {
   Attempt,
   CreatedEndpoint,
   CreatedServiceKey,
+  CreatedPortalSession,
   CreatedTenant,
   Delivery,
   DeliveryStatus,
@@ -19,7 +20,7 @@ import type {
   UpdateEndpointInput,
 } from '@hookrelay/client';
 
-export type { Attempt, CreatedEndpoint, CreatedServiceKey, CreatedTenant, Delivery, DeliveryStatus, DeliveryWithAttempts, Endpoint, EndpointStats, Recovery, RotatedSecret, ServiceKey, Tenant };
+export type { Attempt, CreatedEndpoint, CreatedPortalSession, CreatedServiceKey, CreatedTenant, Delivery, DeliveryStatus, DeliveryWithAttempts, Endpoint, EndpointStats, Recovery, RotatedSecret, ServiceKey, Tenant };
 
 export type EventSummary = Event;
 export type EventDetail = EventWithDeliveries;
@@ -48,11 +49,6 @@ export interface TenantInput {
   alertEmails?: string[];
 }
 
-export interface PortalSession {
-  id: string;
-  url: string;
-  expiresAt: string;
-}
 
 /** The operator's log across tenants also returns each delivery's tenantId (not yet in the OpenAPI document). */
 export type AdminDelivery = Delivery & { tenantId?: string };

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { CreatedTenant, PortalSession, Tenant } from '../../../api/types';
+import type { CreatedPortalSession, CreatedTenant, Tenant } from '../../../api/types';
 import { useSession } from '../../../app/session-context';
 import { navigate } from '../../../app/router';
 import { CopyButton, EmptyState, ErrorMessage, Loading, Pager, Time, useCursorPages } from '../../../components/feedback';
@@ -89,7 +89,7 @@ function TenantCard({ tenant, onChanged }: { tenant: Tenant; onChanged: () => vo
   const [alertEmails, setAlertEmails] = useState(tenant.alertEmails.join(', '));
   const [hours, setHours] = useState('1');
   const [readOnly, setReadOnly] = useState(false);
-  const [portal, setPortal] = useState<PortalSession | null>(null);
+  const [portal, setPortal] = useState<CreatedPortalSession | null>(null);
 
   async function save(e: FormEvent) {
     e.preventDefault();
