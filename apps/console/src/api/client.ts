@@ -1,7 +1,7 @@
 // The console's one door to the API: the typed client, @hookrelay/client. Feature hooks call these groups.
 import { Hookrelay, HookrelayError } from '@hookrelay/client';
 import type { Session } from '../auth/session';
-import type { DeliveryFilter, EndpointInput, EventFilter, Overview, StatsWindow, TenantInput } from './types';
+import type { DeliveryFilter, EndpointInput, EventFilter, StatsWindow, TenantInput } from './types';
 
 /** The pieces of a client Page the console keeps in state (the Page itself carries its fetcher). */
 const plain = <T>(p: { data: T[]; nextCursor: string | null }) => ({ data: p.data, nextCursor: p.nextCursor });
@@ -47,24 +47,9 @@ export function createApi(session: Session, baseUrl = window.location.origin) {
       revokeServiceKey: (id: string) => root.admin.serviceKeys.revoke(id),
       deliveries: async (f: DeliveryFilter) => plain(await root.admin.deliveries.list({ ...f, limit: 50 })),
       delivery: (id: string) => root.admin.deliveries.get(id),
-      overview: (): Promise<Overview> => rawCall(root, 'GET', '/v1/admin/overview'),
+      overview: () => root.admin.overview(),
     },
   };
-}
-
-/** GET /v1/admin/overview, until the generated client has it. */
-async function rawCall<T>(hr: Hookrelay, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${hr.options.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${hr.options.apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const message = json && typeof json === 'object' && 'message' in json ? String((json as { message: unknown }).message) : `${res.status} ${res.statusText}`;
-    throw new HookrelayError(res.status, message, method, path, json);
-  }
-  return json as T;
 }
 
 export type Api = ReturnType<typeof createApi>;

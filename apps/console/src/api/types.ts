@@ -5,6 +5,7 @@ import type {
   CreatedServiceKey,
   CreatedPortalSession,
   CreatedTenant,
+  Overview,
   Delivery,
   DeliveryStatus,
   DeliveryWithAttempts,
@@ -20,7 +21,7 @@ import type {
   UpdateEndpointInput,
 } from '@hookrelay/client';
 
-export type { Attempt, CreatedEndpoint, CreatedPortalSession, CreatedServiceKey, CreatedTenant, Delivery, DeliveryStatus, DeliveryWithAttempts, Endpoint, EndpointStats, Recovery, RotatedSecret, ServiceKey, Tenant };
+export type { Attempt, CreatedEndpoint, CreatedPortalSession, Overview, CreatedServiceKey, CreatedTenant, Delivery, DeliveryStatus, DeliveryWithAttempts, Endpoint, EndpointStats, Recovery, RotatedSecret, ServiceKey, Tenant };
 
 export type EventSummary = Event;
 export type EventDetail = EventWithDeliveries;
@@ -52,21 +53,3 @@ export interface TenantInput {
 
 /** The operator's log across tenants also returns each delivery's tenantId (not yet in the OpenAPI document). */
 export type AdminDelivery = Delivery & { tenantId?: string };
-
-/** GET /v1/admin/overview (OverviewResponse in the API's OpenAPI document). */
-export interface Overview {
-  generatedAt: string;
-  perMinute: Array<{ minute: string; attempts: number; succeeded: number; failed: number }>;
-  lastHour: { attempts: number; succeeded: number; failed: number; successRate: number | null };
-  backlog: {
-    pendingDeliveries: number;
-    pendingDeliveriesCapped: boolean;
-    queues: Record<'fanout' | 'delivery' | 'recovery', { waiting: number; delayed: number; active: number }> | null;
-  };
-  endpoints: {
-    total: number;
-    disabled: number;
-    failing: number;
-    failingLongest: Array<{ id: string; tenantId: string; url: string; status: 'active' | 'disabled'; failingSince: string; lastError: string | null }>;
-  };
-}
