@@ -59,7 +59,8 @@ export function errorText(err: unknown): string {
   if (err instanceof HookrelayError) {
     switch (err.status) {
       case 401:
-        return `Not signed in: ${err.message}. Sign in again.`;
+        // A portal link cannot sign in again: its message says to ask for a new one.
+        return err.message.includes('portal') ? `This link no longer works: ${err.message}.` : `Not signed in: ${err.message}. Sign in again.`;
       case 403:
         return `Not allowed: ${err.message}.`;
       case 404:
