@@ -188,4 +188,41 @@ describe('console: an operator creates a tenant and hands it a portal link', () 
     assert.equal(await ex.getByRole('table', { name: 'Endpoints' }).count(), 0);
     await ex.context().close();
   });
+
+  it('creates a service key that signs in with the tenant picker, reads the delivery log across tenants, and revokes the key', async () => {
+    const acme = await f.platform.createTenant('Picked Co');
+    f.receiver.on('/picked', { status: 200 });
+    assert.equal((await acme.client.post('/v1/endpoints', { url: f.receiver.url('/picked'), eventTypes: ['ping'] })).status, 201);
+    assert.equal((await acme.client.post('/v1/events', { type: 'ping', data: {} })).status, 202);
+    await f.receiver.waitFor(1, '/picked');
+
+    const page = await b.newPage();
+    await signIn(page, f.consoleUrl('/'), TEST_ADMIN_KEY);
+    await page.getByRole('link', { name: 'Delivery log' }).click();
+    await see(page.getByRole('table', { name: 'Deliveries across tenants' }).getByRole('row').filter({ hasText: acme.id }).filter({ hasText: 'succeeded' }));
+
+    await page.getByRole('link', { name: 'Service keys' }).click();
+    await see(page.getByText('No service keys yet'));
+    await page.getByLabel('Key name').fill('support-desk');
+    for (const scope of ['endpoints:read', 'deliveries:read', 'tenants:read']) await page.getByRole('checkbox', { name: scope }).check();
+    await page.getByRole('button', { name: 'Create service key' }).click();
+    const shown = page.getByLabel('Service key', { exact: true });
+    await see(shown);
+    const key = (await shown.textContent()) ?? '';
+    assert.match(key, /^hrs_/);
+
+    const other = await (await b.browser.newContext()).newPage();
+    await signIn(other, f.consoleUrl('/'), key);
+    await other.getByRole('link', { name: 'Endpoints', exact: true }).click();
+    await see(other.getByRole('heading', { name: 'Pick a tenant' }));
+    await other.getByRole('button', { name: 'Act for Picked Co' }).click();
+    await see(other.getByRole('link', { name: f.receiver.url('/picked') }));
+
+    await page.getByRole('button', { name: 'Revoke support-desk' }).click();
+    await page.getByRole('button', { name: 'Yes, revoke support-desk' }).click();
+    await see(page.getByRole('table', { name: 'Service keys' }).getByText(/revoked/));
+    await other.reload();
+    await see(other.getByRole('alert').filter({ hasText: /Not signed in/ }));
+    await other.context().close();
+  });
 });
