@@ -15,6 +15,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY packages ./packages
 COPY apps ./apps
 COPY libs ./libs
+# The console's build ends with its size check.
+COPY scripts/check-console-size.mjs ./scripts/check-console-size.mjs
 RUN npm run build
 
 # --- runtime: production dependencies only ----------------------------------------------------
