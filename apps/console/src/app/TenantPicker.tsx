@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ErrorMessage, Loading } from '../components/feedback';
+import { Loading } from '../components/feedback';
 import { useQuery } from './query';
 import { useApi, useSession } from './session-context';
 
@@ -39,7 +39,6 @@ export function TenantPicker() {
         <input id="tenant-id" value={typed} onChange={(e) => setTyped(e.target.value)} />
         <button type="submit">Use this tenant</button>
       </form>
-      <ErrorMessage error={null} />
     </section>
   );
 }
