@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for the API, the worker and the one-shot migration (see docker-compose.yml), on Node 24 LTS.
 
-# --- build: full install (TypeScript), compile apps and libs to dist/ --------------------------
+# --- build: full install (TypeScript, Vite), compile apps and libs to dist/, the console to apps/console/dist/
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # `npm ci` runs `prisma generate` (postinstall), which reads the schema and prisma.config.ts.
@@ -15,6 +15,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY packages ./packages
 COPY apps ./apps
 COPY libs ./libs
+# The console's build ends with its size check.
+COPY scripts/check-console-size.mjs ./scripts/check-console-size.mjs
 RUN npm run build
 
 # --- runtime: production dependencies only ----------------------------------------------------
@@ -29,6 +31,8 @@ COPY packages/client/package.json ./packages/client/package.json
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY scripts ./scripts
 COPY --from=build /app/dist ./dist
+# The web console, served by the API at /console.
+COPY --from=build /app/apps/console/dist ./apps/console/dist
 USER node
 EXPOSE 3000 3001
 # The API by default; the worker runs `node --max-old-space-size=192 dist/apps/worker/src/main.js`, the migration `npm run db:migrate`.

@@ -88,6 +88,16 @@ const client = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '
 if (client.status !== 0) process.exit(client.status ?? 1);
 const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+// The console (apps/console) is a browser app with its own compiler settings.
+for (const project of ['apps/console/tsconfig.json', 'apps/console/tsconfig.node.json']) {
+  const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+// Browser tests drive the built console: build it (with its size check) before they run.
+if (suites.includes('browser')) {
+  const r = spawnSync('npm', ['run', '--silent', 'build:console'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
 
 const files = walk(join(root, 'dist'))
   .filter((f) => suites.some((s) => SUITES[s](f)) && (fileFilters.length === 0 || fileFilters.some((x) => f.includes(x))))

@@ -82,6 +82,7 @@ const SCHEMAS: Record<string, string[]> = {
   LatencyPercentilesResponse: ['p50', 'p95', 'p99'],
   AttemptsByResultResponse: ['2xx', '3xx', '4xx', '5xx', 'timeout', 'network'],
   StatsBucketResponse: ['start', 'attempts', 'succeeded', 'failed', 'p95Ms'],
+  ErrorBodyResponse: ['statusCode', 'error', 'message', 'details'],
   CreatePortalSessionDto: ['expiresInSeconds', 'readOnly'],
   CreatedPortalSessionResponse: ['id', 'tenantId', 'url', 'prefix', 'readOnly', 'createdAt', 'expiresAt'],
   PortalSessionResponse: ['id', 'tenantId', 'prefix', 'readOnly', 'createdAt', 'expiresAt', 'revokedAt'],
