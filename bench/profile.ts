@@ -6,7 +6,7 @@
 // a temporary worktree and alternates it with this tree, `--rounds` times, all in one run, so the
 // before and after come from the same machine state.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,39 +75,60 @@ export class OwnRedis {
   }
 }
 
-/** A commit built in a temporary worktree under /tmp (this checkout's node_modules linked in), removed by `remove`. */
-export class BaselineBuild {
-  private constructor(readonly dir: string, readonly commit: string) {}
+function run(cmd: string, args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`${cmd} ${args.join(' ')} in ${cwd} failed (${code}): ${out.slice(-2000)}`))));
+  });
+}
 
-  static create(commit: string, log: (m: string) => void): BaselineBuild {
+/** What runs the apps and migrations of one side: a directory with package.json, dist/apps, dist/libs,
+ * scripts and prisma, this checkout's node_modules linked in. */
+export class BuiltTree {
+  private constructor(
+    readonly dir: string,
+    readonly label: string,
+    private readonly worktree: boolean,
+  ) {}
+
+  /** A commit built in a temporary worktree under /tmp (`git worktree add --detach`). */
+  static async fromCommit(commit: string, log: (m: string) => void): Promise<BuiltTree> {
+    const sha = await run('git', ['rev-parse', '--verify', `${commit}^{commit}`], ROOT);
     const dir = join(mkdtempSync(join(tmpdir(), 'hookrelay-baseline-')), 'tree');
-    const git = (...args: string[]) => {
-      const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-      return r.stdout.trim();
-    };
-    const sha = git('rev-parse', '--verify', `${commit}^{commit}`);
-    log(`baseline: ${commit} (${sha.slice(0, 10)}) in ${dir}`);
-    git('worktree', 'add', '--detach', dir, sha);
-    const b = new BaselineBuild(dir, sha);
+    log(`baseline: ${commit} (${sha.slice(0, 10)}), building in ${dir}`);
+    await run('git', ['worktree', 'add', '--detach', dir, sha], ROOT);
+    const t = new BuiltTree(dir, sha, true);
     try {
       symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-      const node = process.execPath;
-      const gen = spawnSync(node, ['node_modules/prisma/build/index.js', 'generate'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' } });
-      if (gen.status !== 0) throw new Error(`prisma generate in the baseline failed: ${gen.stderr || gen.stdout}`);
-      const tsc = spawnSync(node, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { cwd: dir, encoding: 'utf8' });
-      if (tsc.status !== 0) throw new Error(`building the baseline failed: ${tsc.stdout}${tsc.stderr}`);
+      await run(process.execPath, ['node_modules/prisma/build/index.js', 'generate'], dir);
+      await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], dir);
     } catch (err) {
-      b.remove();
+      t.remove();
       throw err;
     }
-    return b;
+    return t;
+  }
+
+  /** A copy of this checkout's build as it is now, so that rebuilding the checkout during a long run
+   * does not change the side being measured. */
+  static snapshot(): BuiltTree {
+    if (!existsSync(join(ROOT, 'dist/apps/api/src/main.js'))) throw new Error('build this tree first (npm run bench builds it)');
+    const dir = join(mkdtempSync(join(tmpdir(), 'hookrelay-after-')), 'tree');
+    for (const p of ['package.json', 'prisma.config.ts', 'scripts', 'prisma', 'dist/apps', 'dist/libs', 'libs/database/src/pg-pool.ts']) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    return new BuiltTree(dir, 'this tree', false);
   }
 
   remove(): void {
-    spawnSync('git', ['worktree', 'remove', '--force', this.dir], { cwd: ROOT });
+    if (this.worktree) {
+      spawnSync('git', ['worktree', 'remove', '--force', this.dir], { cwd: ROOT });
+      spawnSync('git', ['worktree', 'prune'], { cwd: ROOT });
+    }
     rmSync(join(this.dir, '..'), { recursive: true, force: true });
-    spawnSync('git', ['worktree', 'prune'], { cwd: ROOT });
   }
 }
 
@@ -196,7 +217,8 @@ export interface ProfileOptions {
 export async function runProfile(o: ProfileOptions): Promise<{ limitPerSecond: number; runs: Measured[]; baselineCommit?: string }> {
   const redis = await OwnRedis.start();
   let receiver: ReceiverProcess | undefined;
-  let baseline: BaselineBuild | undefined;
+  let baseline: BuiltTree | undefined;
+  let after: BuiltTree | undefined;
   let live: BenchPlatform | undefined;
   const profDir = mkdtempSync(join(tmpdir(), 'hookrelay-prof-'));
   const cleanup = async () => {
@@ -205,13 +227,15 @@ export async function runProfile(o: ProfileOptions): Promise<{ limitPerSecond: n
     await receiver?.stop().catch(() => undefined);
     await redis.stop().catch(() => undefined);
     baseline?.remove();
+    after?.remove();
     rmSync(profDir, { recursive: true, force: true });
   };
   const onSignal = () => void cleanup().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    if (o.baseline) baseline = BaselineBuild.create(o.baseline, o.log);
+    after = BuiltTree.snapshot();
+    if (o.baseline) baseline = await BuiltTree.fromCommit(o.baseline, o.log);
     const runs: Measured[] = [];
     receiver = await ReceiverProcess.start();
     const limitResult = await o.limit({ platform: undefined as unknown as BenchPlatform, receiver, scale: o.scale, log: o.log, results: {} });
@@ -219,7 +243,7 @@ export async function runProfile(o: ProfileOptions): Promise<{ limitPerSecond: n
     o.log(`limit: ${limitPerSecond} signed POSTs/s`);
     await receiver.stop();
     receiver = undefined;
-    const variants: Array<{ label: string; root: string }> = baseline ? [{ label: 'before', root: baseline.dir }, { label: 'after', root: ROOT }] : [{ label: 'this tree', root: ROOT }];
+    const variants: Array<{ label: string; root: string }> = baseline ? [{ label: 'before', root: baseline.dir }, { label: 'after', root: after.dir }] : [{ label: 'this tree', root: after.dir }];
     for (let round = 0; round < o.rounds; round++) {
       // Alternate, and swap the order every other round so neither side always runs first.
       const order = round % 2 === 0 ? variants : [...variants].reverse();
@@ -282,7 +306,7 @@ export async function runProfile(o: ProfileOptions): Promise<{ limitPerSecond: n
         }
       }
     }
-    return { limitPerSecond, runs, baselineCommit: baseline?.commit };
+    return { limitPerSecond, runs, baselineCommit: baseline?.label };
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
