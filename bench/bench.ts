@@ -55,7 +55,7 @@ if (values.profile) {
     log,
   });
   mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, JSON.stringify({ startedAt: new Date().toISOString(), scale, profile: { ...profile, runs: profile.runs.map((r) => ({ ...r, result: { ...r.result, latencyMs: undefined } })) } }, null, 2) + '\n');
+  writeFileSync(outFile, JSON.stringify({ startedAt: new Date().toISOString(), scale, profile }, null, 2) + '\n');
   printProfile(profile, names.every((n) => n === 'throughput' || n === 'batching' || n === 'fanOut') ? 'deliveries' : 'items');
   console.log(`\nscale ${scale}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end; results in ${outFile}`);
   process.exit(0);

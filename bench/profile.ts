@@ -192,13 +192,18 @@ export interface Measured {
   result: Record<string, any>;
   items: number;
   cpuMsPerItem: Record<string, number>;
+  /** Net of what the idle platform costs per second over the same time (see runProfile). */
   redisCommandsPerItem: number;
+  grossRedisCommandsPerItem: number;
+  grossPlatformCpuMsPerItem: number;
+  idleCpuMsPerSecond: Record<string, number>;
   topRedisCommands: Array<{ name: string; perItem: number }>;
   pgTransactionsPerItem: number;
   ratioToLimit: number | null;
   profiles: ProfileSummary[];
 }
 
+const IDLE_MS = 5_000;
 const r2 = (v: number) => Math.round(v * 100) / 100;
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
 
@@ -263,18 +268,38 @@ export async function runProfile(o: ProfileOptions): Promise<{ limitPerSecond: n
         o.log(`${v.label}, round ${round + 1}: starting (database ${live.dbName})`);
         await live.start();
         const pids = live.pids();
+        // Shared by this run's scenarios: the noisy neighbour compares itself with the latency scenario.
+        const results: Record<string, any> = { limit: limitResult };
         for (const [name, scenario] of o.scenarios) {
-          const ctx: BenchContext = { platform: live, receiver, scale: o.scale, log: o.log, results: { limit: limitResult } };
+          const ctx: BenchContext = { platform: live, receiver, scale: o.scale, log: o.log, results };
+          // What the idle platform costs per second (BullMQ's polling and stall checks, timers, the
+          // bench's ANALYZE): on a loaded machine a run takes longer, and that cost would be charged
+          // to each delivery. The table shows CPU and Redis commands net of it.
+          const idle0 = { cpu: await live.cpuNow(), trips: await live.roundTrips(), at: performance.now() };
+          await new Promise((r) => setTimeout(r, IDLE_MS));
+          const idle1 = { cpu: await live.cpuNow(), trips: await live.roundTrips(), at: performance.now() };
+          const idleSeconds = (idle1.at - idle0.at) / 1000;
           const trips0 = await live.roundTrips();
           const cmd0 = await redis.commandStats();
           const cpu0 = { ...(await live.cpuNow()), receiver: cpuSeconds(receiver.pid) };
+          const t0 = performance.now();
           const result = await scenario(ctx);
+          const seconds = (performance.now() - t0) / 1000;
+          results[name] = result;
           const cpu1 = { ...(await live.cpuNow()), receiver: cpuSeconds(receiver.pid) };
           const trips1 = await live.roundTrips();
           const cmd1 = await redis.commandStats();
           const items = (result.distinctDeliveries ?? result.deliveries ?? result.requests ?? result.events) as number;
-          const cpuMsPerItem = Object.fromEntries(Object.keys(cpu1).map((k) => [k, r3(((cpu1[k as keyof typeof cpu1] - cpu0[k as keyof typeof cpu0]) * 1000) / items)]));
+          const idleRate = (k: 'api' | 'worker' | 'postgres' | 'redis') => (idle1.cpu[k] - idle0.cpu[k]) / idleSeconds;
+          const cpuMsPerItem: Record<string, number> = Object.fromEntries(
+            Object.keys(cpu1).map((k) => {
+              const idle = k === 'receiver' ? 0 : idleRate(k as 'api') * seconds;
+              return [k, r3(((cpu1[k as keyof typeof cpu1] - cpu0[k as keyof typeof cpu0] - idle) * 1000) / items)];
+            }),
+          );
           cpuMsPerItem.platform = r3(cpuMsPerItem.api! + cpuMsPerItem.worker! + cpuMsPerItem.postgres! + cpuMsPerItem.redis!);
+          const grossPlatform = r3((['api', 'worker', 'postgres', 'redis'] as const).reduce((sum, k) => sum + cpu1[k] - cpu0[k], 0) * 1000 / items);
+          const idleCommands = ((idle1.trips.redisCommands - idle0.trips.redisCommands) / idleSeconds) * seconds;
           const cmdDelta = [...cmd1.entries()].map(([name, n]) => ({ name, perItem: r2((n - (cmd0.get(name) ?? 0)) / items) })).filter((c) => c.perItem > 0);
           const m: Measured = {
             label: `${v.label} #${round + 1} ${name}`,
@@ -282,7 +307,10 @@ export async function runProfile(o: ProfileOptions): Promise<{ limitPerSecond: n
             items,
             cpuMsPerItem,
             // commandstats counts the bench's own INFO calls too: a handful per scenario, not per delivery.
-            redisCommandsPerItem: r2((trips1.redisCommands - trips0.redisCommands) / items),
+            redisCommandsPerItem: r2((trips1.redisCommands - trips0.redisCommands - idleCommands) / items),
+            grossRedisCommandsPerItem: r2((trips1.redisCommands - trips0.redisCommands) / items),
+            grossPlatformCpuMsPerItem: grossPlatform,
+            idleCpuMsPerSecond: Object.fromEntries((['api', 'worker', 'postgres', 'redis'] as const).map((k) => [k, r2(idleRate(k) * 1000)])),
             topRedisCommands: cmdDelta.sort((a, b) => b.perItem - a.perItem).slice(0, 12),
             pgTransactionsPerItem: r2((trips1.pgTransactions - trips0.pgTransactions) / items),
             ratioToLimit: result.perSecond ? r3(result.perSecond / limitPerSecond) : null,
@@ -317,8 +345,8 @@ export async function runProfile(o: ProfileOptions): Promise<{ limitPerSecond: n
 /** The report: one table of figures per run, means per variant, then the profiles' top packages and files. */
 export function printProfile(p: { limitPerSecond: number; runs: Measured[]; baselineCommit?: string }, items: string): void {
   const out: string[] = [];
-  const head = ['run', `${items}/s`, 'ratio to limit', 'API', 'worker', 'Postgres', 'Redis', 'sum', 'receiver', 'Redis cmds', 'PG xacts'];
-  const rows = p.runs.map((m) => [m.label, String(m.result.perSecond ?? '-'), String(m.ratioToLimit ?? '-'), ...['api', 'worker', 'postgres', 'redis', 'platform', 'receiver'].map((k) => m.cpuMsPerItem[k]!.toFixed(3)), String(m.redisCommandsPerItem), String(m.pgTransactionsPerItem)]);
+  const head = ['run', `${items}/s`, 'ratio to limit', 'API', 'worker', 'Postgres', 'Redis', 'sum', 'sum (gross)', 'receiver', 'Redis cmds', '(gross)', 'PG xacts'];
+  const rows = p.runs.map((m) => [m.label, String(m.result.perSecond ?? '-'), String(m.ratioToLimit ?? '-'), ...['api', 'worker', 'postgres', 'redis', 'platform'].map((k) => m.cpuMsPerItem[k]!.toFixed(3)), m.grossPlatformCpuMsPerItem.toFixed(3), m.cpuMsPerItem.receiver!.toFixed(3), String(m.redisCommandsPerItem), String(m.grossRedisCommandsPerItem), String(m.pgTransactionsPerItem)]);
   const byVariant = new Map<string, Measured[]>();
   for (const m of p.runs) {
     const key = m.label.replace(/ #\d+/, '');
@@ -327,16 +355,18 @@ export function printProfile(p: { limitPerSecond: number; runs: Measured[]; base
   if (p.runs.length > byVariant.size) {
     for (const [key, ms] of byVariant) {
       const mean = (f: (m: Measured) => number) => ms.reduce((s, m) => s + f(m), 0) / ms.length;
-      rows.push([`${key}: mean of ${ms.length}`, String(Math.round(mean((m) => m.result.perSecond ?? 0))), r3(mean((m) => m.ratioToLimit ?? 0)).toString(), ...['api', 'worker', 'postgres', 'redis', 'platform', 'receiver'].map((k) => mean((m) => m.cpuMsPerItem[k]!).toFixed(3)), r2(mean((m) => m.redisCommandsPerItem)).toString(), r2(mean((m) => m.pgTransactionsPerItem)).toString()]);
+      rows.push([`${key}: mean of ${ms.length}`, String(Math.round(mean((m) => m.result.perSecond ?? 0))), r3(mean((m) => m.ratioToLimit ?? 0)).toString(), ...['api', 'worker', 'postgres', 'redis', 'platform'].map((k) => mean((m) => m.cpuMsPerItem[k]!).toFixed(3)), mean((m) => m.grossPlatformCpuMsPerItem).toFixed(3), mean((m) => m.cpuMsPerItem.receiver!).toFixed(3), r2(mean((m) => m.redisCommandsPerItem)).toString(), r2(mean((m) => m.grossRedisCommandsPerItem)).toString(), r2(mean((m) => m.pgTransactionsPerItem)).toString()]);
     }
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
-  out.push('', `limit: ${p.limitPerSecond} signed POSTs/s. CPU in ms per ${items === 'deliveries' ? 'delivery' : 'item'}; Postgres: this database's backends; Redis: the bench's own server.`);
+  out.push('', `limit: ${p.limitPerSecond} signed POSTs/s. CPU in ms per ${items === 'deliveries' ? 'delivery' : 'item'}, net of the idle platform's cost per second over the run's time (gross: not); Postgres: this database's backends; Redis: the bench's own server.`);
   if (p.baselineCommit) out.push(`before = ${p.baselineCommit.slice(0, 10)} (built in a temporary worktree), after = this tree; alternated in one run.`);
   out.push(line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
   for (const m of p.runs) {
-    out.push('', `${m.label}: Redis commands per item: ${m.topRedisCommands.map((c) => `${c.name} ${c.perItem}`).join(', ')}`);
+    out.push('', `${m.label}: idle CPU ms per second ${JSON.stringify(m.idleCpuMsPerSecond)}; Redis commands per item (gross): ${m.topRedisCommands.map((c) => `${c.name} ${c.perItem}`).join(', ')}`);
+    const lat = (m.result.latencyMs ?? m.result.healthyLatencyMs) as { p50: number; p95: number; p99: number } | undefined;
+    if (lat) out.push(`  latency p50 / p95 / p99 ms: ${lat.p50} / ${lat.p95} / ${lat.p99}${m.result.p99RatioToLatencyScenario != null ? `; p99 / latency scenario's: ${m.result.p99RatioToLatencyScenario}` : ''}${m.result.complete === false ? ' (incomplete)' : ''}`);
     for (const s of m.profiles) {
       const per = (ms: number) => (ms / m.items).toFixed(3);
       out.push(`  ${s.process} profile (self time, whole process life, ${per(s.totalMs)} ms per item sampled):`);
