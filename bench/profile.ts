@@ -289,7 +289,7 @@ export async function runProfile(o: ProfileOptions): Promise<{ limitPerSecond: n
           const cpu1 = { ...(await live.cpuNow()), receiver: cpuSeconds(receiver.pid) };
           const trips1 = await live.roundTrips();
           const cmd1 = await redis.commandStats();
-          const items = (result.distinctDeliveries ?? result.deliveries ?? result.requests ?? result.events) as number;
+          const items = (result.distinctDeliveries ?? result.deliveries ?? result.requests ?? result.started ?? result.events) as number;
           const idleRate = (k: 'api' | 'worker' | 'postgres' | 'redis') => (idle1.cpu[k] - idle0.cpu[k]) / idleSeconds;
           const cpuMsPerItem: Record<string, number> = Object.fromEntries(
             Object.keys(cpu1).map((k) => {
