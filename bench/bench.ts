@@ -4,6 +4,9 @@
 //   --only <a,b>      run only these scenarios (limit, throughput, batching, fanOut, dispatchApi, batchDispatch, latency, noisyNeighbour, postgresFloor, endpointStats,
 //                     metricsCost, metricsInProcessCost, retention, retentionMethods)
 //   --out <file>      where to write the JSON (default bench/results/latest.json)
+//   --profile         where a delivery's CPU goes (bench/profile.ts): the limit, then throughput (or --only)
+//                     on a Redis of the bench's own, with CPU profiles; --baseline <commit> alternates
+//                     that commit with this tree, --rounds <n> times (default 2); --no-cpu-prof skips the profiler
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,6 +15,7 @@ import { BenchPlatform, cpuSeconds, ReceiverProcess, ROOT } from './platform.js'
 import { endpointStats } from './endpoint-stats.js';
 import { postgresFloor } from './postgres-floor.js';
 import { metricsCost, metricsInProcessCost, retention, retentionMethods } from './observability.js';
+import { printProfile, runProfile } from './profile.js';
 import { batchDispatch, batching, dispatchApi, fanOut, latency, limit, noisyNeighbour, throughput, type BenchContext } from './scenarios.js';
 
 const SCENARIOS = { limit, throughput, batching, fanOut, dispatchApi, batchDispatch, latency, noisyNeighbour, postgresFloor, endpointStats, metricsCost, metricsInProcessCost, retention, retentionMethods } as const;
@@ -23,6 +27,10 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     out: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
+    rounds: { type: 'string' },
+    'no-cpu-prof': { type: 'boolean', default: false },
   },
 });
 const scale = values.scale ? Number(values.scale) : values.quick ? 0.1 : 1;
@@ -32,6 +40,26 @@ for (const name of only) if (!(name in SCENARIOS)) throw new Error(`unknown scen
 const outFile = values.out ?? join(ROOT, 'bench/results/latest.json');
 
 const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+const appEnv = Object.fromEntries(Object.entries(process.env).flatMap(([k, v]) => (k.startsWith('BENCH_APP_') && v !== undefined ? [[k.slice('BENCH_APP_'.length), v]] : [])));
+
+if (values.profile) {
+  const names = values.only ? only.filter((n) => n !== 'limit') : (['throughput'] as ScenarioName[]);
+  const profile = await runProfile({
+    scenarios: names.map((n) => [n, SCENARIOS[n] as (ctx: BenchContext) => Promise<Record<string, any>>]),
+    limit: SCENARIOS.limit,
+    scale,
+    baseline: values.baseline,
+    rounds: values.rounds ? Number(values.rounds) : values.baseline ? 2 : 1,
+    cpuProf: !values['no-cpu-prof'],
+    env: appEnv,
+    log,
+  });
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, JSON.stringify({ startedAt: new Date().toISOString(), scale, profile }, null, 2) + '\n');
+  printProfile(profile, names.every((n) => n === 'throughput' || n === 'batching' || n === 'fanOut') ? 'deliveries' : 'items');
+  console.log(`\nscale ${scale}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end; results in ${outFile}`);
+  process.exit(0);
+}
 
 const platform = new BenchPlatform({
   pgBase: process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432',
@@ -39,7 +67,7 @@ const platform = new BenchPlatform({
   namePrefix: process.env.BENCH_NAME_PREFIX ?? '',
   templateDb: process.env.BENCH_TEMPLATE_DB || undefined,
   // BENCH_APP_<NAME>=value sets <NAME> for the API and worker, e.g. BENCH_APP_WORKER_CONCURRENCY=200.
-  env: Object.fromEntries(Object.entries(process.env).flatMap(([k, v]) => (k.startsWith('BENCH_APP_') && v !== undefined ? [[k.slice('BENCH_APP_'.length), v]] : []))),
+  env: appEnv,
 });
 let receiver: ReceiverProcess | undefined;
 let stopping: Promise<void> | undefined;

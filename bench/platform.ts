@@ -25,6 +25,15 @@ export interface PlatformOptions {
   /** Copy this migrated database instead of migrating a new one. */
   templateDb?: string;
   env: Record<string, string>;
+  /** The checkout whose built apps and migrations run (default: this one; `--baseline` passes a
+   * temporary worktree of another commit). */
+  root?: string;
+  /** Node flags for both apps, e.g. --cpu-prof (added to BENCH_NODE_FLAGS). */
+  nodeFlags?: string[];
+  /** Measure Postgres by this database's own backends rather than every postgres process on the machine. */
+  ownBackendsOnly?: boolean;
+  /** The pid of the redis-server the apps use when it is the bench's own (`--profile`). */
+  redisPid?: number;
 }
 
 async function freePort(): Promise<number> {
@@ -77,6 +86,42 @@ export function cpuSecondsByName(name: string): number {
     if (p?.comm === name) total += p.own + p.children;
   }
   return total;
+}
+
+/** CPU seconds used by the platform's own Postgres backends (`application_name` hookrelay, this
+ * database): on a machine shared with other Postgres clients, the machine-wide figure counts theirs
+ * too. Backends are listed every 250 ms and each one's last reading kept, so one that ends between
+ * two samples loses at most its last 250 ms. */
+export class PgBackendCpu {
+  private readonly seen = new Map<number, number>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly db: () => pg.Pool | undefined) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.sample().catch(() => undefined), 250);
+    this.timer.unref();
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+  async sample(): Promise<number> {
+    const db = this.db();
+    if (db) {
+      const { rows } = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'hookrelay'`);
+      for (const { pid } of rows) {
+        const cpu = procCpu(pid);
+        if (cpu) this.seen.set(pid, cpu.own);
+      }
+    }
+    return this.total();
+  }
+  /** As of the last sample. */
+  total(): number {
+    let total = 0;
+    for (const v of this.seen.values()) total += v;
+    return total;
+  }
 }
 
 /** Peak RSS of the API and worker, sampled every 200 ms; `mark` starts a new per-scenario window. */
@@ -181,13 +226,13 @@ export class ReceiverProcess {
 
 /** Starts an app with the node flags production uses: the `start:api` / `start:worker` script of
  * package.json (`node <flags> <main.js>`), run without npm in between so the pid is the app's. */
-function startApp(script: 'start:api' | 'start:worker', env: Record<string, string>): ChildProcess {
-  const command = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts[script]!;
+function startApp(script: 'start:api' | 'start:worker', env: Record<string, string>, root: string, nodeFlags: string[]): ChildProcess {
+  const command = (JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts[script]!;
   const [node, ...args] = command.split(/\s+/);
   if (node !== 'node') throw new Error(`package.json ${script} must be a plain node command, got: ${command}`);
   // BENCH_NODE_FLAGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles both apps.
-  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
-  return spawn(process.execPath, [...extra, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const extra = [...(process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean), ...nodeFlags];
+  return spawn(process.execPath, [...extra, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 async function waitHealthy(url: string, child: ChildProcess, what: string): Promise<void> {
@@ -227,12 +272,23 @@ export class BenchPlatform {
   private worker?: ChildProcess;
   private dbCreated = false;
   private appEnv: Record<string, string> = {};
+  private readonly backends: PgBackendCpu;
+  private analyzer?: { client: pg.Client; timer: NodeJS.Timeout };
 
   constructor(private readonly opts: PlatformOptions) {
     const id = randomBytes(4).toString('hex');
     this.dbName = `${opts.namePrefix}bench_${id}`;
     this.queuePrefix = `${opts.namePrefix}bench_${id}`;
     this.rss = new RssSampler(() => ({ api: this.api?.pid, worker: this.worker?.pid }));
+    this.backends = new PgBackendCpu(() => this.db);
+  }
+
+  pids(): { api?: number; worker?: number } {
+    return { api: this.api?.pid, worker: this.worker?.pid };
+  }
+
+  get root(): string {
+    return this.opts.root ?? ROOT;
   }
 
   /** Round trips so far: transactions committed in the bench database (pg_stat_database, updated by
@@ -252,7 +308,15 @@ export class BenchPlatform {
 
   /** CPU seconds used so far by the API, the worker, Postgres and Redis. */
   cpu(): { api: number; worker: number; postgres: number; redis: number } {
-    return { api: cpuSeconds(this.api?.pid), worker: cpuSeconds(this.worker?.pid), postgres: cpuSecondsByName('postgres'), redis: cpuSecondsByName('redis-server') };
+    const postgres = this.opts.ownBackendsOnly ? this.backends.total() : cpuSecondsByName('postgres');
+    const redis = this.opts.redisPid ? cpuSeconds(this.opts.redisPid) : cpuSecondsByName('redis-server');
+    return { api: cpuSeconds(this.api?.pid), worker: cpuSeconds(this.worker?.pid), postgres, redis };
+  }
+
+  /** `cpu()` with this database's backends read just now (ownBackendsOnly). */
+  async cpuNow(): Promise<{ api: number; worker: number; postgres: number; redis: number }> {
+    if (this.opts.ownBackendsOnly) await this.backends.sample();
+    return this.cpu();
   }
 
   get dbUrl(): string {
@@ -265,6 +329,8 @@ export class BenchPlatform {
     this.db = new pg.Pool({ connectionString: this.dbUrl, max: 2 });
     this.db.on('error', () => undefined);
     this.rss.start();
+    if (this.opts.ownBackendsOnly) this.backends.start();
+    await this.startAnalyzing();
   }
 
   /** Starts the API and the worker with the bench settings, `overrides` on top (ports are new each time). */
@@ -291,8 +357,8 @@ export class BenchPlatform {
       ...overrides,
     };
     this.appEnv = env;
-    this.api = startApp('start:api', env);
-    this.worker = startApp('start:worker', env);
+    this.api = startApp('start:api', env, this.root, this.opts.nodeFlags ?? []);
+    this.worker = startApp('start:worker', env, this.root, this.opts.nodeFlags ?? []);
     this.apiUrl = `http://127.0.0.1:${apiPort}`;
     this.workerUrl = `http://127.0.0.1:${workerPort}`;
     this.admin = new ApiClient(this.apiUrl, ADMIN_KEY);
@@ -312,6 +378,27 @@ export class BenchPlatform {
     return { status: res.statusCode, text: await res.body.text() };
   }
 
+  /** Autovacuum's part: production's tables are large and analysed as they grow (per-table settings
+   * in the migrations), so the generic plans the hot paths keep fit them. The bench's tables go from
+   * empty to 50,000 rows in seconds, faster than autovacuum's one-minute rounds, so the bench analyses
+   * the growing tables every 5 s itself, on a connection counted as the platform's. */
+  private async startAnalyzing(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.dbUrl, application_name: 'hookrelay' });
+    client.on('error', () => undefined);
+    await client.connect();
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      client
+        .query('ANALYZE events, deliveries, delivery_attempts, delivery_batches')
+        .catch(() => undefined)
+        .finally(() => (running = false));
+    }, 5_000);
+    timer.unref();
+    this.analyzer = { client, timer };
+  }
+
   private async createDatabase(): Promise<void> {
     if (this.opts.templateDb) {
       const c = new pg.Client({ connectionString: `${this.opts.pgBase}/postgres` });
@@ -322,7 +409,7 @@ export class BenchPlatform {
         await c.end();
       }
     } else {
-      const res = spawnSync(process.execPath, ['scripts/db-migrate.mjs'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: this.dbUrl }, encoding: 'utf8' });
+      const res = spawnSync(process.execPath, ['scripts/db-migrate.mjs'], { cwd: this.root, env: { ...process.env, DATABASE_URL: this.dbUrl }, encoding: 'utf8' });
       this.dbCreated = true;
       if (res.status !== 0) throw new Error(`migrating ${this.dbName} failed: ${res.stderr || res.stdout}`);
     }
@@ -342,6 +429,11 @@ export class BenchPlatform {
   /** Stops the apps (SIGTERM, then SIGKILL after the grace), drops the database and the Redis keys. */
   async stop(): Promise<void> {
     this.rss.stop();
+    this.backends.stop();
+    if (this.analyzer) {
+      clearInterval(this.analyzer.timer);
+      await this.analyzer.client.end().catch(() => undefined);
+    }
     await Promise.all([stopChild(this.api, 20_000), stopChild(this.worker, 20_000)]);
     await this.db?.end().catch(() => undefined);
     if (this.dbCreated) {

@@ -2,7 +2,7 @@
 // statements at ideal batching, and so the most deliveries per second this machine could log if
 // nothing else (API, worker, Redis, receiver, load generator) used any CPU at all.
 import { poolRows, type PrismaService } from '#libs/database';
-import { DeliveryRepository, type AttemptContext } from '#libs/delivery';
+import { DeliveryRepository, type LoadedDelivery } from '#libs/delivery';
 import { EventRepository } from '#libs/events';
 import { uuidv7 } from '#libs/common';
 import { cpuSecondsByName } from './platform.js';
@@ -32,7 +32,7 @@ export async function postgresFloor(ctx: BenchContext) {
     const loaded = await attempts.loadManyForAttempt(keys);
     const now = new Date();
     await attempts.recordAttempts(
-      loaded.map((c: AttemptContext | null) => ({
+      loaded.map((c: LoadedDelivery | null) => ({
         rows: [
           {
             tenantId,

@@ -33,4 +33,12 @@ const res = spawnSync(process.execPath, ['node_modules/prisma/build/index.js', '
   env: { ...process.env, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
   stdio: 'inherit',
 });
-process.exit(res.status ?? 1);
+if (res.status !== 0) process.exit(res.status ?? 1);
+
+// Statistics at once, not at autovacuum's next visit: the hot paths keep generic plans, which are
+// made from them (see prisma/migrations/20261201170000_hot_tables_autovacuum).
+const db = new pg.Client({ connectionString: url });
+await db.connect();
+await db.query('ANALYZE');
+await db.end();
+process.exit(0);

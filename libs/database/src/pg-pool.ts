@@ -48,8 +48,5 @@ export function createPgPool(options: PgPoolOptions): pg.Pool {
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
     application_name: options.applicationName,
     Client: NameAsTextClient,
-    // Prepared statements (PrismaService.rows) are planned for their parameters every time: a
-    // generic plan made while a table was small (a seq scan) would stay cached as it grew.
-    options: '-c plan_cache_mode=force_custom_plan',
   });
 }

@@ -31,8 +31,10 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
   /** Hot paths only: a parameterised statement straight on the pg pool. Prisma's raw queries cost
    * about five times the CPU per statement (measured: 0.35 ms against 0.07 ms), which on the
    * dispatch and delivery paths is most of the process's work. The statement is prepared once per
-   * connection under a name derived from its text, so Postgres no longer parses it on every call;
-   * it is still planned on every call (see createPgPool). */
+   * connection under a name derived from its text, so Postgres no longer parses it on every call,
+   * and after five calls usually keeps its generic plan; the plan is made again whenever autovacuum
+   * analyses a table it reads (prisma/migrations/20261201170000_hot_tables_autovacuum;
+   * test/integration/query-plans.test.ts). */
   async rows<T>(text: string, values: unknown[] = []): Promise<T[]> {
     return poolRows<T>(this.pool, text, values);
   }

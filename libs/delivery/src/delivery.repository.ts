@@ -11,8 +11,9 @@ export interface EndpointTarget {
   endpointId: string;
   url: string;
   active: boolean;
-  /** Live signing secrets, sealed, newest first: more than one during a rotation's grace period. */
-  secrets: Array<{ ciphertext: string; keyId: string }>;
+  /** Live signing secrets, sealed, newest first: more than one during a rotation's grace period.
+   * `expiresAt` (ms, null for the current one): a cached target drops a secret once it passed. */
+  secrets: Array<{ ciphertext: string; keyId: string; expiresAt?: number | null }>;
   /** Custom headers, values sealed. */
   headers: Record<string, string>;
   rateLimitPerSecond: number | null;
@@ -22,6 +23,8 @@ export interface EndpointTarget {
   timeoutMs: number | null;
   /** null: one delivery per request. */
   batch: { maxEvents: number; maxWaitMs: number } | null;
+  /** The endpoint row's version (its xmin): any write to the row changes it (see EndpointTargetCache). */
+  version?: string;
 }
 
 /** An event as a webhook body carries it. */
@@ -115,7 +118,8 @@ interface EndpointColumns {
   endpointId: string;
   endpointUrl: string;
   endpointActive: boolean;
-  endpointSecrets: Array<{ ciphertext: string; keyId: string }>;
+  endpointSecrets: Array<{ ciphertext: string; keyId: string; expiresAt?: number | null }>;
+  endpointVersion?: string;
   endpointHeaders: Record<string, string>;
   endpointRateLimitPerSecond: number | null;
   endpointSignature: SignatureOptions;
@@ -130,7 +134,7 @@ const ENDPOINT_COLUMNS = `e.id AS "endpointId", e.url AS "endpointUrl", e.header
   e.rate_limit_per_second AS "endpointRateLimitPerSecond", e.signature AS "endpointSignature",
   e.payload_format::text AS "endpointPayloadFormat", e.timeout_ms AS "endpointTimeoutMs",
   e.batch_max_events AS "endpointBatchMaxEvents", e.batch_max_wait_ms AS "endpointBatchMaxWaitMs",
-  (SELECT coalesce(json_agg(json_build_object('ciphertext', s.ciphertext, 'keyId', s.key_id) ORDER BY s.created_at DESC), '[]'::json)
+  (SELECT coalesce(json_agg(json_build_object('ciphertext', s.ciphertext, 'keyId', s.key_id, 'expiresAt', (extract(epoch FROM s.expires_at) * 1000)::bigint) ORDER BY s.created_at DESC), '[]'::json)
      FROM endpoint_secrets s WHERE s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > now())) AS "endpointSecrets",
   (e.status = 'active' AND e.deleted_at IS NULL) AS "endpointActive"`;
 
@@ -146,20 +150,27 @@ function toTarget(r: EndpointColumns): EndpointTarget {
     payloadFormat: r.endpointPayloadFormat,
     timeoutMs: r.endpointTimeoutMs,
     batch: r.endpointBatchMaxEvents === null ? null : { maxEvents: r.endpointBatchMaxEvents, maxWaitMs: r.endpointBatchMaxWaitMs ?? 0 },
+    version: r.endpointVersion,
   };
 }
+
+/** A delivery as the attempt load reads it: its endpoint only by id, version and whether it is live
+ * (the rest comes from the worker's EndpointTargetCache, or loadEndpoints on a miss). */
+export type LoadedDelivery = Omit<AttemptContext, 'endpoint'> & { endpointId: string; endpointVersion: string; endpointActive: boolean };
 
 /** The delivery hot path: one read before the request, one write after it. */
 @Injectable()
 export class DeliveryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** What attempts of these deliveries need, in one round trip; answers line up with the keys. */
-  async loadManyForAttempt(keys: ReadonlyArray<{ tenantId: string; deliveryId: string }>): Promise<Array<AttemptContext | null>> {
-    const rows = await this.prisma.rows<EndpointColumns & Omit<AttemptContext, 'endpoint'>>(
+  /** What attempts of these deliveries need, in one round trip, but for the endpoint's options and
+   * secrets, which the worker caches by the row's version; answers line up with the keys. */
+  async loadManyForAttempt(keys: ReadonlyArray<{ tenantId: string; deliveryId: string }>): Promise<Array<LoadedDelivery | null>> {
+    const rows = await this.prisma.rows<LoadedDelivery>(
       `SELECT d.id AS "deliveryId", d.tenant_id AS "tenantId", d.status::text AS status, d.attempt_count AS "attemptCount",
               d.series, d.series_start AS "seriesStart",
-              b.id AS "batchId", ${ENDPOINT_COLUMNS},
+              b.id AS "batchId", e.id AS "endpointId", e.xmin::text AS "endpointVersion",
+              (e.status = 'active' AND e.deleted_at IS NULL) AS "endpointActive",
               ev.id AS "eventId", ev.type AS "eventType", ev.created_at AS "eventCreatedAt", ev.data::text AS "eventDataJson"
        FROM unnest($1::uuid[], $2::uuid[]) AS k(id, tenant_id)
        JOIN deliveries d ON d.id = k.id AND d.tenant_id = k.tenant_id
@@ -168,26 +179,18 @@ export class DeliveryRepository {
        LEFT JOIN delivery_batches b ON b.id = d.batch_id AND b.status = 'pending'`,
       [keys.map((k) => k.deliveryId), keys.map((k) => k.tenantId)],
     );
-    const byId = new Map(
-      rows.map((r) => [
-        r.deliveryId,
-        {
-          deliveryId: r.deliveryId,
-          tenantId: r.tenantId,
-          status: r.status,
-          attemptCount: r.attemptCount,
-          series: r.series,
-          seriesStart: r.seriesStart,
-          batchId: r.batchId,
-          eventId: r.eventId,
-          eventType: r.eventType,
-          eventCreatedAt: r.eventCreatedAt,
-          eventDataJson: r.eventDataJson,
-          endpoint: toTarget(r),
-        },
-      ]),
-    );
+    const byId = new Map(rows.map((r) => [r.deliveryId, r]));
     return keys.map((k) => byId.get(k.deliveryId) ?? null);
+  }
+
+  /** Endpoints as attempts need them, with their live secrets and the row's version (worker-side
+   * cache misses). By id only: the ids come from delivery rows already read under their tenant. */
+  async loadEndpoints(endpointIds: readonly string[]): Promise<EndpointTarget[]> {
+    const rows = await this.prisma.rows<EndpointColumns>(
+      `SELECT ${ENDPOINT_COLUMNS}, e.xmin::text AS "endpointVersion" FROM endpoints e WHERE e.id = ANY($1::uuid[])`,
+      [endpointIds],
+    );
+    return rows.map(toTarget);
   }
 
   /** A batch with its endpoint and its members' events, in body order. */

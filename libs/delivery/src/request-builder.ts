@@ -24,6 +24,11 @@ export interface RequestUnit {
   items: readonly EventItem[];
 }
 
+interface OpenedTarget {
+  secrets: Array<{ plain: string; expiresAt: number | null | undefined }>;
+  headers: Record<string, string>;
+}
+
 export interface BuiltRequest {
   webhook: OutgoingWebhook;
   startedAt: Date;
@@ -37,6 +42,9 @@ export interface BuiltRequest {
 @Injectable()
 export class RequestBuilder {
   private readonly defaultTimeoutMs: number;
+  /** Opened secrets and headers beside each target object: the worker's EndpointTargetCache hands
+   * the same object to every attempt until the endpoint changes, so each is opened once. */
+  private readonly opened = new WeakMap<EndpointTarget, OpenedTarget>();
 
   constructor(
     private readonly cipher: EndpointSecretCipher,
@@ -48,10 +56,12 @@ export class RequestBuilder {
 
   build(unit: RequestUnit): BuiltRequest {
     const e = unit.endpoint;
-    const secrets = e.secrets.map((s) => this.cipher.open(e.endpointId, s.ciphertext, s.keyId));
-    const customHeaders = this.cipher.openHeaders(e.endpointId, e.headers);
-    const body = renderBody(unit.payloadFormat, unit.items, unit.batched);
     const startedAt = new Date(this.clock.now());
+    const opened = this.open(e);
+    // A cached target keeps a rotated-out secret until its grace ends, then signs without it.
+    const secrets = opened.secrets.filter((s) => s.expiresAt == null || s.expiresAt > startedAt.getTime()).map((s) => s.plain);
+    const customHeaders = opened.headers;
+    const body = renderBody(unit.payloadFormat, unit.items, unit.batched);
     const timestamp = Math.floor(startedAt.getTime() / 1000);
     const signed: Signed = signWebhook(e.signature, { secrets, webhookId: unit.webhookId, timestamp, body });
     return {
@@ -73,6 +83,18 @@ export class RequestBuilder {
       startedAt,
       sensitive: () => sensitiveOutgoing(signed, customHeaders),
     };
+  }
+
+  private open(e: EndpointTarget): OpenedTarget {
+    let o = this.opened.get(e);
+    if (!o) {
+      o = {
+        secrets: e.secrets.map((s) => ({ plain: this.cipher.open(e.endpointId, s.ciphertext, s.keyId), expiresAt: s.expiresAt })),
+        headers: this.cipher.openHeaders(e.endpointId, e.headers),
+      };
+      this.opened.set(e, o);
+    }
+    return o;
   }
 }
 

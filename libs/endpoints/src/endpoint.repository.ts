@@ -95,9 +95,10 @@ export class EndpointRepository {
    * Returns false when the endpoint does not exist for this tenant. */
   async rotateSecret(tenantId: string, endpointId: string, secret: SealedSecret, graceUntil: Date): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
-      // Row lock on the endpoint: two rotations at once serialise.
+      // Writing the endpoint row locks it (two rotations at once serialise) and gives it a new version,
+      // which tells every worker's endpoint cache to read its secrets again.
       const owned = await tx.$queryRaw<Array<{ id: string }>>`
-        SELECT id FROM endpoints WHERE id = ${endpointId}::uuid AND tenant_id = ${tenantId}::uuid AND deleted_at IS NULL FOR UPDATE`;
+        UPDATE endpoints SET updated_at = now() WHERE id = ${endpointId}::uuid AND tenant_id = ${tenantId}::uuid AND deleted_at IS NULL RETURNING id`;
       if (owned.length === 0) return false;
       await tx.endpointSecret.updateMany({
         where: { endpointId, tenantId, OR: [{ expiresAt: null }, { expiresAt: { gt: graceUntil } }] },

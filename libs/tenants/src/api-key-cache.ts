@@ -4,6 +4,9 @@
  * on every instance (KeyRevocationChannel); the TTL only bounds a revocation message that never arrived. */
 export class ApiKeyCache<T = string> {
   private readonly entries = new Map<string, { value: T; expiresAt: number }>();
+  /** Lookups under way: concurrent requests with the same key share one (single flight), so a
+   * client's burst after an entry expired costs one lookup, not one per request. */
+  private readonly loading = new Map<string, Promise<T | null>>();
 
   constructor(
     readonly ttlMs: number,
@@ -21,8 +24,36 @@ export class ApiKeyCache<T = string> {
     return e.value;
   }
 
+  /** The cached value, or `load`'s, shared with every concurrent caller for the same hash; a hit
+   * (non-null) is kept. A delete while the lookup runs keeps its answer out of the cache. */
+  lookup(hash: string, load: () => Promise<T | null>): Promise<T | null> {
+    const cached = this.get(hash);
+    if (cached !== null) return Promise.resolve(cached);
+    let pending = this.loading.get(hash);
+    if (!pending) {
+      const p: Promise<T | null> = load().then(
+        (value) => {
+          // Still ours: no delete (revocation) happened while it ran.
+          if (this.loading.get(hash) === p) {
+            this.loading.delete(hash);
+            if (value !== null) this.set(hash, value);
+          }
+          return value;
+        },
+        (err: unknown) => {
+          if (this.loading.get(hash) === p) this.loading.delete(hash);
+          throw err;
+        },
+      );
+      pending = p;
+      this.loading.set(hash, pending);
+    }
+    return pending;
+  }
+
   delete(hash: string): void {
     this.entries.delete(hash);
+    this.loading.delete(hash);
   }
 
   set(hash: string, value: T): void {

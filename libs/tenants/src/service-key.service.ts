@@ -66,15 +66,13 @@ export class ServiceKeyService {
   async authenticate(key: string): Promise<AuthenticatedServiceKey | null> {
     if (!key.startsWith(SERVICE_KEY_PREFIX) || key.length > 200) return null;
     const hash = hashApiKey(key);
-    const cached = this.cache.get(hash);
-    if (cached) return cached;
-    const row = await this.keys.useByHash(hash);
-    if (!row || row.keyHash.length !== hash.length) return null;
-    if (!timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(hash))) return null;
-    // A scope this version does not know (a newer release wrote it) grants nothing.
-    const found = { keyId: row.id, scopes: row.scopes.filter(isScope) };
-    this.cache.set(hash, found);
-    return found;
+    return this.cache.lookup(hash, async () => {
+      const row = await this.keys.useByHash(hash);
+      if (!row || row.keyHash.length !== hash.length) return null;
+      if (!timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(hash))) return null;
+      // A scope this version does not know (a newer release wrote it) grants nothing.
+      return { keyId: row.id, scopes: row.scopes.filter(isScope) };
+    });
   }
 }
 

@@ -169,13 +169,12 @@ export class TenantService {
   async authenticate(key: string): Promise<string | null> {
     if (!key.startsWith(TENANT_KEY_PREFIX) || key.length > 200) return null;
     const hash = hashApiKey(key);
-    const cached = this.keyCache.get(hash);
-    if (cached) return cached;
-    const row = await this.apiKeys.findByHash(hash);
-    if (!row || row.keyHash.length !== hash.length) return null;
-    if (!timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(hash))) return null;
-    this.keyCache.set(hash, row.tenantId);
-    return row.tenantId;
+    return this.keyCache.lookup(hash, async () => {
+      const row = await this.apiKeys.findByHash(hash);
+      if (!row || row.keyHash.length !== hash.length) return null;
+      if (!timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(hash))) return null;
+      return row.tenantId;
+    });
   }
 
   /** A new API key for the tenant; the key is returned here and never again. */

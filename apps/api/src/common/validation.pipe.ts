@@ -53,15 +53,19 @@ class FieldErrors extends Error {
   }
 }
 
-const LONE_SURROGATE = /\p{Cs}/u;
+/** A lone surrogate: `isWellFormed` (native, ES2024) where Node has it. */
+const illFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: () => boolean }).isWellFormed === 'function'
+    ? (s) => !(s as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (s) => /\p{Cs}/u.test(s);
 
 /** The first string (key or value) in `value` that is not well-formed Unicode, as a path. */
 function illFormedAt(value: unknown, path: string, depth = 0): string | null {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path || 'body' : null;
+  if (typeof value === 'string') return illFormed(value) ? path || 'body' : null;
   if (value === null || typeof value !== 'object' || depth > 64) return null;
   for (const [k, v] of Object.entries(value)) {
-    const at = `${path ? `${path}.` : ''}${LONE_SURROGATE.test(k) ? '?' : k}`;
-    if (LONE_SURROGATE.test(k)) return at;
+    const at = `${path ? `${path}.` : ''}${illFormed(k) ? '?' : k}`;
+    if (illFormed(k)) return at;
     const found = illFormedAt(v, at, depth + 1);
     if (found) return found;
   }
@@ -71,6 +75,21 @@ function illFormedAt(value: unknown, path: string, depth = 0): string | null {
 /** Checks that come before field validation: a body that is not a JSON object (an array, a string,
  * null) is one problem, not one per field; text that is not well-formed Unicode (a lone surrogate)
  * cannot be stored or signed faithfully, so it is a 400 wherever it appears, event data included. */
+/** Hot routes' bodies checked by plain code: `accept` returns the DTO instance when the body is
+ * certainly valid, or undefined to leave it to class-validator, which then says what is wrong in its
+ * usual words. So the fast path may only ever accept what the DTO's rules accept (a test holds it to
+ * that); the messages do not depend on it. */
+const FAST_PATHS = new Map<Function, (value: Record<string, unknown>) => object | undefined>();
+
+export function registerFastPath<T extends object>(cls: new () => T, accept: (value: Record<string, unknown>) => T | undefined): void {
+  FAST_PATHS.set(cls, accept);
+}
+
+/** The fast path's verdict on a body (for tests): the instance, or undefined (class-validator decides). */
+export function fastPathAccepts(cls: Function, value: Record<string, unknown>): object | undefined {
+  return FAST_PATHS.get(cls)?.(value);
+}
+
 class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && !isJsonObject(value)) throw new ValidationFailedError('request body must be a JSON object');
@@ -80,6 +99,8 @@ class RequestValidationPipe extends ValidationPipe {
       const at = illFormedAt(itemsField && isJsonObject(value) ? { ...value, [itemsField]: undefined } : value, '');
       if (at) throw new ValidationFailedError(`${at} contains text that is not valid Unicode (a lone surrogate)`);
     }
+    const fast = metadata.type === 'body' && metadata.metatype ? FAST_PATHS.get(metadata.metatype)?.(value as Record<string, unknown>) : undefined;
+    if (fast) return fast;
     try {
       return await super.transform(value, metadata);
     } catch (err) {
@@ -115,6 +136,8 @@ export async function validateItem<T extends object>(cls: new () => T, item: unk
   if (!isJsonObject(item)) return new ValidationFailedError('each item must be a JSON object');
   const at = illFormedAt(item, '');
   if (at) return new ValidationFailedError(`${at} contains text that is not valid Unicode (a lone surrogate)`);
+  const fast = FAST_PATHS.get(cls)?.(item);
+  if (fast) return fast as T;
   const instance = plainToInstance(cls, item);
   const errors = await validate(instance, VALIDATOR_OPTIONS);
   return errors.length > 0 ? toValidationError(errors, 'property') : instance;

@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, IsString, Le
 import { EVENT_TYPE_RE } from '#libs/endpoints';
 import { NoControlChars } from '../../common/text-rules.js';
 import { ERROR_DETAILS_SCHEMAS } from '../../common/error-body.js';
+import { registerFastPath } from '../../common/validation.pipe.js';
 
 export class DispatchEventDto {
   @ApiProperty({ example: 'order.completed', description: 'dot-separated names; types starting with hookrelay. are reserved for the platform\'s operational events (400)' })
@@ -22,6 +23,28 @@ export class DispatchEventDto {
   @NoControlChars('idempotencyKey')
   idempotencyKey?: string;
 }
+
+// The most common request of all: a valid event, accepted without class-validator (about 0.04 ms of
+// API CPU per request). Anything else, every error included, takes the decorators above.
+// Control characters are refused; U+FE0E/U+FE0F are left to class-validator, whose lengths do not count them.
+const NOT_PLAIN = /[\u0000-\u001f\u007f\uFE0E\uFE0F]/;
+registerFastPath(DispatchEventDto, (v) => {
+  const { type, data, idempotencyKey } = v;
+  if (typeof type !== 'string' || type.length > 255 || !EVENT_TYPE_RE.test(type)) return undefined;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  if (idempotencyKey !== undefined && idempotencyKey !== null && (typeof idempotencyKey !== 'string' || idempotencyKey.length < 1 || idempotencyKey.length > 255 || NOT_PLAIN.test(idempotencyKey))) return undefined;
+  let n = 0;
+  for (const k in v) {
+    if (k !== 'type' && k !== 'data' && k !== 'idempotencyKey') return undefined;
+    n++;
+  }
+  if (n !== Object.keys(v).length) return undefined;
+  const dto = new DispatchEventDto();
+  dto.type = type;
+  dto.data = data as Record<string, unknown>;
+  if (idempotencyKey !== undefined) dto.idempotencyKey = idempotencyKey as string;
+  return dto;
+});
 
 export class EventAcceptedResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
