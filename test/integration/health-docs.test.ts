@@ -95,7 +95,6 @@ const SCHEMAS: Record<string, string[]> = {
   OverviewQueueCounts: ['waiting', 'delayed', 'active'],
   OverviewEndpoints: ['total', 'disabled', 'failing', 'failingLongest'],
   OverviewFailingEndpoint: ['id', 'tenantId', 'url', 'status', 'failingSince', 'lastError'],
-  ErrorBodyResponse: ['statusCode', 'error', 'message', 'details'],
 };
 
 /** POST routes that take no body (an action on the resource named in the path). */
