@@ -273,7 +273,7 @@ export class BenchPlatform {
   private dbCreated = false;
   private appEnv: Record<string, string> = {};
   private readonly backends: PgBackendCpu;
-  private analyzer?: { client: pg.Client; timer: NodeJS.Timeout };
+  private analyzer?: { client: pg.Client; timer: NodeJS.Timeout; paused: boolean };
 
   constructor(private readonly opts: PlatformOptions) {
     const id = randomBytes(4).toString('hex');
@@ -388,7 +388,7 @@ export class BenchPlatform {
     await client.connect();
     let running = false;
     const timer = setInterval(() => {
-      if (running) return;
+      if (running || this.analyzer?.paused) return;
       running = true;
       client
         .query('ANALYZE events, deliveries, delivery_attempts, delivery_batches')
@@ -396,7 +396,13 @@ export class BenchPlatform {
         .finally(() => (running = false));
     }, 5_000);
     timer.unref();
-    this.analyzer = { client, timer };
+    this.analyzer = { client, timer, paused: false };
+  }
+
+  /** Stops (or resumes) the 5 s ANALYZE: on tables already large and analysed, autovacuum would not
+   * analyse again for a long while, and each ANALYZE of gigabytes costs a second of CPU. */
+  pauseAnalyzing(paused: boolean): void {
+    if (this.analyzer) this.analyzer.paused = paused;
   }
 
   private async createDatabase(): Promise<void> {

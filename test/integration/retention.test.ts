@@ -96,7 +96,10 @@ describe('retention (RETENTION_DAYS=30)', () => {
     const [a, b] = await Promise.all([platform.workerProvider(RetentionService).runOnce(), second.get(RetentionService).runOnce()]);
     const reports = [a, b].filter((r) => r !== null);
     assert.equal(reports.length, 1, 'one worker purged, the other found the lease taken');
-    assert.deepEqual(reports[0], { events: 1100, deliveries: 1100, attempts: 700 * 2 + 400 * 3, batches: 3, deliveryBatches: 0, more: false });
+    // At most 500 events a statement; more statements when the pacer cut a slow one.
+    const { batches, ...removed } = reports[0]!;
+    assert.deepEqual(removed, { events: 1100, deliveries: 1100, attempts: 700 * 2 + 400 * 3, deliveryBatches: 0, more: false });
+    assert.ok(batches >= 3, `${batches} batches`);
 
     assert.deepEqual(await counts(platform, [...oldA.eventIds, ...oldB.eventIds]), { events: 0, deliveries: 0, attempts: 0 });
     assert.deepEqual(await counts(platform, pending.eventIds), { events: 3, deliveries: 4, attempts: 3 });

@@ -3,14 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LOGGER, type Logger } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { DomainEvents } from '#libs/domain-events';
-import { RedisLease } from '#libs/queue';
+import { QueueDepth, QueueName, RedisLease } from '#libs/queue';
+import { RetentionPacer } from './retention-pacer.js';
 import { RetentionRepository, uuidv7Floor } from './retention.repository.js';
 
-/** Events per statement (with their deliveries and attempts; bench/README.md, Retention). */
+/** Finished delivery batches (multi-delivery requests) per statement. */
 export const RETENTION_BATCH = 500;
-/** After each batch the purge rests as long as the batch took: at most half of one Postgres
- * connection, so the delivery path keeps its latency (bench/README.md). */
-export const RETENTION_DUTY_CYCLE = 0.5;
 /** A pass stops after this long and the next one goes on (a second later while behind). */
 export const RETENTION_MAX_PASS_MS = 15 * 60_000;
 const LEASE = 'retention';
@@ -39,6 +37,7 @@ export class RetentionService {
   constructor(
     private readonly repo: RetentionRepository,
     private readonly lease: RedisLease,
+    private readonly queues: QueueDepth,
     private readonly config: AppConfig,
     private readonly events: DomainEvents,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -53,6 +52,17 @@ export class RetentionService {
     this.stopping.abort();
   }
 
+  /** Jobs ready to run but not yet taken (fan-out and delivery): a few O(1) Redis reads, the same
+   * the operator overview makes. Unknown counts as behind, so a purge never presses on blind. */
+  private async waitingJobs(): Promise<number> {
+    try {
+      const c = await this.queues.counts();
+      return c[QueueName.FanOut].waiting + c[QueueName.Delivery].waiting;
+    } catch {
+      return Number.POSITIVE_INFINITY;
+    }
+  }
+
   /** One pass; null when retention is off (RETENTION_DAYS=0) or another worker holds the lease. */
   async runOnce(now: number = Date.now()): Promise<RetentionReport | null> {
     if (this.config.retentionMs === 0 || this.stopping.signal.aborted) return null;
@@ -62,9 +72,10 @@ export class RetentionService {
       const report: RetentionReport = { events: 0, deliveries: 0, attempts: 0, batches: 0, deliveryBatches: 0, more: false };
       const started = Date.now();
       let afterId: string | null = null;
+      const pacer = new RetentionPacer();
       for (;;) {
         const t0 = Date.now();
-        const batch = await this.repo.purgeBatch(beforeId, afterId, RETENTION_BATCH);
+        const batch = await this.repo.purgeBatch(beforeId, afterId, pacer.batch);
         if (batch.lastId === null) break;
         afterId = batch.lastId;
         report.batches++;
@@ -76,8 +87,8 @@ export class RetentionService {
           report.more = true;
           break;
         }
-        const took = Date.now() - t0;
-        await sleep(Math.ceil((took * (1 - RETENTION_DUTY_CYCLE)) / RETENTION_DUTY_CYCLE), undefined, { signal: this.stopping.signal }).catch(() => undefined);
+        const rest = pacer.after(Date.now() - t0, await this.waitingJobs());
+        await sleep(rest, undefined, { signal: this.stopping.signal }).catch(() => undefined);
       }
       while (!report.more && !this.stopping.signal.aborted) {
         const n = await this.repo.purgeDeliveryBatches(beforeId, RETENTION_BATCH);
