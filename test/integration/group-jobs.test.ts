@@ -89,20 +89,31 @@ describe('group jobs: the first attempts of deliveries created together', () => 
     }
   });
 
-  it('keeps at most WORKER_CONCURRENCY requests in flight, however many members a group has', async () => {
+  it('keeps at most WORKER_CONCURRENCY requests in flight, and leaves other groups in Redis while its slots are full', async () => {
     const { platform, tenant, queue } = await setUp({ WORKER_CONCURRENCY: '3' }, 'groups-slots');
     try {
       receiver.on('/g-slow', { status: 200, delayMs: 300 });
       await endpoint(tenant, '/g-slow', 'group.slow');
-      const events = await dispatchBatch(tenant, 'group.slow', 12);
-      assert.equal((await groupsOf(platform, events)).length, 1);
+      const batches = [await dispatchBatch(tenant, 'group.slow', 12), await dispatchBatch(tenant, 'group.slow', 12), await dispatchBatch(tenant, 'group.slow', 12)];
+      assert.equal((await groupsOf(platform, batches.flat())).length, 3, 'three statements, three groups');
       await platform.startWorker();
-      const reqs = await receiver.waitFor(12, '/g-slow', 20_000);
+      await receiver.waitFor(1, '/g-slow');
+      // Sample how many group jobs this worker holds while the 36 requests go out (3 at a time, 300 ms each).
+      const active: number[] = [];
+      while (receiver.received('/g-slow').length < 33) {
+        active.push(await queue.getActiveCount());
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const reqs = await receiver.waitFor(36, '/g-slow', 20_000);
       // Each request is held 300 ms: those that arrived within 250 ms of one another overlapped.
       const overlapping = reqs.map((r) => reqs.filter((o) => o.at <= r.at && o.at > r.at - 250).length);
       const most = Math.max(...overlapping);
       assert.ok(most <= 3, `${most} requests in flight at once`);
       assert.ok(most >= 2, 'the members ran concurrently');
+      // Without backpressure the three groups sit active in this worker until each ends (median 2).
+      const median = [...active].sort((a, b) => a - b)[Math.floor(active.length / 2)]!;
+      assert.ok(median <= 1, `group jobs held at once: ${active.join(' ')}`);
+      await waitUntil(async () => (await platform.query(`SELECT 1 FROM deliveries WHERE event_id = ANY($1::uuid[]) AND status = 'succeeded'`, [batches.flat()])).length === 36, 10_000, '36 succeeded');
     } finally {
       await queue.close();
       await platform.stop();

@@ -20,6 +20,8 @@ export class DeliveryProcessor extends WorkerHost {
   async process(job: DeliveryJob, token?: string): Promise<string> {
     if (job.name === JobName.DeliverGroup) {
       const done = await this.delivery.attemptGroup(job.data);
+      // Deferred: left to whichever worker frees up first (not an attempt; its attempts do not move).
+      if (done.outcome === 'deferred') return this.deferred(job, done.delayMs, token);
       return `sent ${done.sent}, skipped ${done.skipped}, handed over ${done.handedOver}`;
     }
     const outcome: AttemptOutcome = job.name === JobName.DeliverBatch ? await this.delivery.attemptBatch(job.data) : await this.delivery.attempt(job.data);
@@ -35,8 +37,12 @@ export class DeliveryProcessor extends WorkerHost {
       case 'deferred':
         // Not an attempt (the endpoint's cap or rate, or a batch still filling): nothing is
         // recorded and the job's attempts do not move.
-        await job.moveToDelayed(Date.now() + outcome.delayMs, token);
-        throw new DelayedError();
+        return this.deferred(job, outcome.delayMs, token);
     }
+  }
+
+  private async deferred(job: DeliveryJob, delayMs: number, token: string | undefined): Promise<never> {
+    await job.moveToDelayed(Date.now() + delayMs, token);
+    throw new DelayedError();
   }
 }

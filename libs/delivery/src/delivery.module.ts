@@ -31,6 +31,6 @@ import { WebhookSender } from './webhook-sender.js';
     DeliveryLogRepository,
     AdminDeliveryLogRepository,
   ],
-  exports: [DeliveryService, DeliveryLogRepository, AdminDeliveryLogRepository],
+  exports: [DeliveryService, DeliveryLogRepository, AdminDeliveryLogRepository, AttemptSlots],
 })
 export class DeliveryModule {}

@@ -5,6 +5,7 @@ import { classifyAttempt, DomainEvents } from '#libs/domain-events';
 import { JobProducer } from '#libs/queue';
 import { AttemptLoader } from './attempt-loader.js';
 import { AttemptRecorder } from './attempt-recorder.js';
+import { AttemptSlots } from './attempt-slots.js';
 import { BatchCollector } from './batch-collector.js';
 import { DeliveryRepository, type AttemptContext, type AttemptRecord, type AttemptRow, type BatchMember } from './delivery.repository.js';
 import { EndpointAdmission } from './endpoint-admission.js';
@@ -23,12 +24,12 @@ export type AttemptOutcome =
   | { outcome: 'batched'; batchId: string };
 
 /** What a group job did: first attempts made (or batched, or failed without one), members skipped
- * (finished, gone, or sent again meanwhile), members handed to jobs of their own. */
-export interface GroupOutcome {
-  sent: number;
-  skipped: number;
-  handedOver: number;
-}
+ * (finished, gone, or sent again meanwhile), members handed to jobs of their own; or `deferred`: this
+ * worker has a full round of requests waiting already, so the group goes back to the queue whole. */
+export type GroupOutcome = { outcome: 'done'; sent: number; skipped: number; handedOver: number } | { outcome: 'deferred'; delayMs: number };
+
+/** How soon a group this worker had no room for is due again (any worker may take it). */
+export const GROUP_REQUEUE_MS = 100;
 
 /** One request's worth of work: a single delivery, or a batch. */
 interface Send {
@@ -63,6 +64,7 @@ export class DeliveryService {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly events: DomainEvents,
     private readonly producer: JobProducer,
+    private readonly slots: AttemptSlots,
   ) {
     this.policy = new RetryPolicy(config.retryScheduleSeconds, () => clock.random());
   }
@@ -82,11 +84,16 @@ export class DeliveryService {
    * admitted, sent and recorded on its own, as its own job would. A member that must wait (a retry,
    * its endpoint's cap or rate, a batch still filling) or whose attempt failed unexpectedly goes on
    * in a delivery job of its own, added before the group's job ends; if that add fails, the group's
-   * job fails and runs again, and a member attempted by then is handed over, not attempted early. */
+   * job fails and runs again, and a member attempted by then is handed over, not attempted early.
+   * While the worker's request slots are saturated (AttemptSlots), a group is deferred whole. */
   async attemptGroup(job: { tenantId: string; deliveryIds: readonly string[] }): Promise<GroupOutcome> {
+    if (this.slots.saturated) return { outcome: 'deferred', delayMs: GROUP_REQUEUE_MS };
     const contexts = await this.loader.loadAll(job.tenantId, job.deliveryIds);
+    // Checked again once loaded: groups started together are loaded together, and the members of the
+    // first one to go on take their slots (or their place in line) before the next gets here.
+    if (this.slots.saturated) return { outcome: 'deferred', delayMs: GROUP_REQUEUE_MS };
     const handOver: Array<{ tenantId: string; deliveryId: string; endpointId: string; delayMs: number }> = [];
-    const counts: GroupOutcome = { sent: 0, skipped: 0, handedOver: 0 };
+    const counts = { outcome: 'done' as const, sent: 0, skipped: 0, handedOver: 0 };
     await Promise.all(
       contexts.map(async (ctx) => {
         if (!ctx) return void counts.skipped++;
