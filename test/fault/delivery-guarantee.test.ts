@@ -1,10 +1,13 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Queue } from 'bullmq';
 import pg from 'pg';
+import { DELIVERY_GROUP_MAX, JobName, QueueName, redisKeyPrefix, redisOptionsFromUrl, type JobPayloads } from '#libs/queue';
 import { createApiApp } from '../../apps/api/src/create-api-app.js';
 import { EVENTS, ENDPOINTS, FaultBurst, QUIET_TIMEOUT_MS, scenario } from '../support/fault-burst.js';
 import { ApiClient } from '../support/http-client.js';
@@ -20,6 +23,17 @@ import { WorkerProcess } from '../support/worker-process.js';
 // log, and nothing was delivered for an event the API refused (the accounting: support/fault-burst.ts).
 
 const RETRY_SCHEDULE = '1,2,4,8,16,32';
+/** Scenario 7: events per POST /v1/events/batch (x ENDPOINTS deliveries: one full group job each)
+ * and how long the receiver holds each request, so that group jobs are mid-way when the kill lands. */
+const GROUP_EVENTS_PER_REQUEST = 25;
+const GROUP_ANSWER_MS = 250;
+
+/** The members of one group job, as Postgres and the receiver see them at one moment. */
+interface GroupProgress {
+  done: number;
+  inFlight: number;
+  notStarted: number;
+}
 
 describe('fault injection: nothing accepted is lost', () => {
   let postgres: PrivatePostgres | undefined;
@@ -81,6 +95,30 @@ describe('fault injection: nothing accepted is lost', () => {
   }
 
   const waitForReceived = (paths: string[], count: number) => faults.waitForReceived(paths, count);
+
+  /** The deliver-group jobs of `tenantId` active now (each added to `seen`), and one of them that is
+   * mid-way: members recorded as succeeded, and members whose request the receiver is holding;
+   * undefined when none is. */
+  async function groupMidway(queue: Queue, tenantId: string, seen: Set<string>): Promise<GroupProgress | undefined> {
+    const active = (await queue.getActive()).filter((j) => j.name === JobName.DeliverGroup && (j.data as JobPayloads[JobName.DeliverGroup]).tenantId === tenantId);
+    for (const j of active) seen.add(j.id!);
+    if (active.length === 0) return undefined;
+    const { rows } = await db!.query<{ group: string; status: string; attempts: number; eventId: string; url: string }>(
+      `SELECT d.job_group::text AS "group", d.status::text AS status, d.attempt_count AS attempts, d.event_id::text AS "eventId", e.url
+       FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+       WHERE d.tenant_id = $1 AND d.job_group = ANY($2::uuid[])`,
+      [tenantId, active.map((j) => (j.data as JobPayloads[JobName.DeliverGroup]).groupId)],
+    );
+    const groups = new Map<string, GroupProgress>();
+    for (const r of rows) {
+      const g = groups.get(r.group) ?? { done: 0, inFlight: 0, notStarted: 0 };
+      groups.set(r.group, g);
+      if (r.status === 'succeeded') g.done++;
+      else if (faults.held.has(`${r.eventId} ${new URL(r.url).pathname}`)) g.inFlight++;
+      else if (r.attempts === 0) g.notStarted++;
+    }
+    return [...groups.values()].find((g) => g.done > 0 && g.inFlight > 0);
+  }
   const runScenario = faults.run.bind(faults);
 
   it('1. the worker is SIGKILLed twice during the burst', scenario('1. the worker is SIGKILLed twice during the burst'), async (t) => {
@@ -158,5 +196,45 @@ describe('fault injection: nothing accepted is lost', () => {
       },
       { maxEvents: 50, maxWaitMs: 200 },
     );
+  });
+
+  it('7. the worker is SIGKILLed twice while it holds group jobs mid-way', scenario('7. the worker is SIGKILLed twice while it holds group jobs mid-way'), async (t) => {
+    // The tenant's group jobs, as the worker's queue holds them (the test's own connection).
+    const queue = new Queue(QueueName.Delivery, { prefix: redisKeyPrefix(workerEnv.QUEUE_PREFIX!), connection: redisOptionsFromUrl(redis!.url) });
+    queue.on('error', () => undefined);
+    const seen = new Set<string>();
+    let tenant = '';
+    try {
+      await runScenario(
+        t,
+        'worker-sigkill-groups',
+        async ({ tenantId, paths }) => {
+          tenant = tenantId;
+          const caught: string[] = [];
+          for (const share of [0.2, 0.5]) {
+            await waitForReceived(paths, Math.floor(EVENTS * ENDPOINTS * share));
+            const g = await waitUntil(() => groupMidway(queue, tenantId, seen), 30_000, 'a group job active with members done and members in flight');
+            caught.push(`${g.done}/${g.inFlight}/${g.notStarted}`);
+            await restartWorkerAfterKill();
+          }
+          return `2 x SIGKILL holding a group job mid-way (members done/in flight/not started: ${caught.join(' and ')})`;
+        },
+        undefined,
+        { eventsPerRequest: GROUP_EVENTS_PER_REQUEST, answerMs: GROUP_ANSWER_MS },
+      );
+    } finally {
+      await queue.close();
+    }
+    // It cannot pass without group jobs: every delivery of the burst belonged to one, and some ran.
+    assert.ok(seen.size > 0, 'deliver-group jobs were seen active');
+    const { rows } = await db!.query<{ ungrouped: number; groups: number; largest: number }>(
+      `SELECT count(*) FILTER (WHERE job_group IS NULL)::int AS ungrouped, count(DISTINCT job_group)::int AS groups, max(n)::int AS largest
+       FROM (SELECT job_group, count(*) OVER (PARTITION BY job_group) AS n FROM deliveries WHERE tenant_id = $1) d`,
+      [tenant],
+    );
+    const r = rows[0]!;
+    t.diagnostic(JSON.stringify({ groupJobsSeenActive: seen.size, ...r }));
+    assert.equal(r.ungrouped, 0, 'every delivery of the burst has a job_group');
+    assert.ok(r.largest > 1 && r.largest <= DELIVERY_GROUP_MAX, `groups of several deliveries, at most ${DELIVERY_GROUP_MAX} (largest: ${r.largest})`);
   });
 });

@@ -50,9 +50,15 @@ describe('fan-out: inline in the API for small fan-outs, a worker job for large 
     // No worker runs yet: whatever exists now, the API made before it answered.
     const events = await platform.query('SELECT id, fanned_out_at IS NOT NULL AS fanned_out FROM events WHERE tenant_id = $1', [tenant.id]);
     assert.deepEqual(Object.fromEntries(events.map((e) => [e.id, e.fanned_out])), { [small]: true, [big]: false, [none]: true });
-    const smallDeliveries = await platform.query('SELECT id, endpoint_id FROM deliveries WHERE event_id = $1', [small]);
+    const smallDeliveries = await platform.query('SELECT id, endpoint_id, job_group FROM deliveries WHERE event_id = $1', [small]);
     assert.deepEqual(new Set(smallDeliveries.map((d) => d.endpoint_id)), new Set(smallIds));
-    for (const d of smallDeliveries) assert.equal(await delivery.getJobState(jobIdFor.delivery(d.id)), 'waiting');
+    // Created by one statement: one group job carries both first attempts, and no job of their own exists.
+    const groups = new Set(smallDeliveries.map((d) => d.job_group));
+    assert.equal(groups.size, 1, 'one group for the deliveries of one insert');
+    const groupJob = await delivery.getJob(jobIdFor.group([...groups][0]));
+    assert.equal(await groupJob?.getState(), 'waiting');
+    assert.deepEqual(new Set(groupJob?.data.deliveryIds), new Set(smallDeliveries.map((d) => d.id)));
+    for (const d of smallDeliveries) assert.equal(await delivery.getJobState(jobIdFor.delivery(d.id)), 'unknown');
     assert.equal(await fanOut.getJobState(jobIdFor.fanOut(small)), 'unknown', 'no fan-out job for an inline fan-out');
     assert.equal((await platform.query('SELECT 1 FROM deliveries WHERE event_id = $1', [big])).length, 0);
     assert.equal(await fanOut.getJobState(jobIdFor.fanOut(big)), 'waiting', 'three subscribers: over INLINE_FAN_OUT_MAX, a job fans it out');
@@ -70,5 +76,7 @@ describe('fan-out: inline in the API for small fan-outs, a worker job for large 
     assert.deepEqual(byPath('/unrelated'), []);
     const [bigEvent] = await platform.query('SELECT fanned_out_at FROM events WHERE id = $1', [big]);
     assert.ok(bigEvent.fanned_out_at, 'the fan-out job marked the large event fanned out');
+    const bigGroups = await platform.query('SELECT DISTINCT job_group FROM deliveries WHERE event_id = $1', [big]);
+    assert.equal(bigGroups.length, 1, "the fan-out job's three deliveries were one group");
   });
 });

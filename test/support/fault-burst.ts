@@ -18,6 +18,8 @@ const IN_FLIGHT = 24;
 export const QUIET_TIMEOUT_MS = 240_000;
 /** How long the receiver holds each batch request, so that a kill lands while batches are in flight. */
 const BATCH_ANSWER_MS = 300;
+/** Most events per POST /v1/events/batch (the API's limit). */
+const EVENTS_PER_BATCH_MAX = 1000;
 /** Runs only the scenarios whose name contains this (for working on one). */
 const ONLY = process.env.FAULT_SCENARIO ?? '';
 export const scenario = (name: string) => ({ skip: ONLY !== '' && !name.includes(ONLY) });
@@ -54,7 +56,16 @@ export interface BatchSettings {
   maxWaitMs: number;
 }
 
+/** How the burst is sent and answered, besides batching endpoints: `eventsPerRequest` > 1 sends
+ * the events through POST /v1/events/batch, that many per request (one insert statement each, so
+ * their deliveries share group jobs); `answerMs` makes the receiver hold every request that long. */
+export interface BurstShape {
+  eventsPerRequest?: number;
+  answerMs?: number;
+}
+
 export interface InjectContext {
+  tenantId: string;
   paths: string[];
   state: Burst;
   expectedPairs: () => number;
@@ -67,13 +78,17 @@ export class FaultBurst {
   readonly answered: Array<{ path: string; body: string; status: number }> = [];
   /** Batch requests the receiver is answering right now (it holds each for BATCH_ANSWER_MS). */
   batchesInFlight = 0;
+  /** Single-delivery requests the receiver is holding right now (it holds each for `answerMs`), by
+   * `<eventId> <path>`. */
+  readonly held = new Set<string>();
 
   /** `target` is read when a scenario starts (the suite's `before` fills it in). */
   constructor(private readonly target: () => FaultTarget) {}
 
   /** A tenant with ENDPOINTS endpoints on paths of its own; `failing()` makes them answer 500;
-   * `batch`: the endpoints batch, and the receiver takes BATCH_ANSWER_MS to answer each batch. */
-  private async setUp(name: string, failing: () => boolean, batch?: BatchSettings) {
+   * `batch`: the endpoints batch, and the receiver takes BATCH_ANSWER_MS to answer each batch;
+   * otherwise `answerMs`: the receiver takes that long to answer each request. */
+  private async setUp(name: string, failing: () => boolean, batch?: BatchSettings, answerMs = 0) {
     const { admin, apiUrl, receiver } = this.target();
     const t = await admin.post('/v1/admin/tenants', { name });
     assert.equal(t.status, 201, t.text);
@@ -84,6 +99,12 @@ export class FaultBurst {
       receiver.on(path, (req) => {
         const status = failing() ? 500 : 200;
         this.answered.push({ path: req.path, body: req.body, status });
+        if (!batch && answerMs > 0) {
+          const key = `${(JSON.parse(req.body) as { id: string }).id} ${req.path}`;
+          this.held.add(key);
+          setTimeout(() => this.held.delete(key), answerMs);
+          return { status, delayMs: answerMs };
+        }
         if (!batch) return { status };
         this.batchesInFlight++;
         setTimeout(() => this.batchesInFlight--, BATCH_ANSWER_MS);
@@ -96,25 +117,48 @@ export class FaultBurst {
     return { tenantId: t.body.id as string, client, paths };
   }
 
-  /** Sends EVENTS events at EVENTS_PER_SECOND; 503s are recorded as refused (and not retried). */
-  private async burst(client: ApiClient, state: Burst): Promise<void> {
+  /** Sends EVENTS events at EVENTS_PER_SECOND, one per request or `perRequest` per batch request;
+   * 503s are recorded as refused (and not retried). */
+  private async burst(client: ApiClient, state: Burst, perRequest = 1): Promise<void> {
+    assert.ok(perRequest >= 1 && perRequest <= EVENTS_PER_BATCH_MAX, `events per request: ${perRequest}`);
     const start = Date.now();
     let next = 0;
+    const refused = (res: { status: number; text: string; body?: { statusCode?: unknown; message?: unknown } }, seqs: number[]) => {
+      assert.equal(res.body?.statusCode, 503, `a 503 carries the JSON error body: ${res.text}`);
+      assert.equal(typeof res.body?.message, 'string');
+      for (const seq of seqs) state.refused.add(seq);
+    };
     const sendOne = async (seq: number) => {
-      const wait = start + (seq * 1000) / EVENTS_PER_SECOND - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const res = await client.post('/v1/events', { type: 'burst.event', data: { seq } }, { headers: { 'idempotency-key': `seq-${seq}` } });
       state.dispatched++;
       if (res.status === 202) state.accepted.set(seq, res.body.id);
-      else if (res.status === 503) {
-        assert.equal(res.body?.statusCode, 503, `a 503 carries the JSON error body: ${res.text}`);
-        assert.equal(typeof res.body?.message, 'string');
-        state.refused.add(seq);
-      } else assert.fail(`dispatch ${seq} answered ${res.status}: ${res.text}`);
+      else if (res.status === 503) refused(res, [seq]);
+      else assert.fail(`dispatch ${seq} answered ${res.status}: ${res.text}`);
+    };
+    const sendBatch = async (seqs: number[]) => {
+      const res = await client.post('/v1/events/batch', { events: seqs.map((seq) => ({ type: 'burst.event', data: { seq }, idempotencyKey: `seq-${seq}` })) });
+      state.dispatched += seqs.length;
+      if (res.status === 503) return refused(res, seqs);
+      assert.equal(res.status, 200, `batch dispatch from ${seqs[0]} answered ${res.status}: ${res.text}`);
+      (res.body.results as Array<{ status: number; id?: string; error?: { statusCode?: unknown; message?: unknown } }>).forEach((r, i) => {
+        if (r.status === 202) state.accepted.set(seqs[i]!, r.id!);
+        else if (r.status === 503) refused({ status: r.status, text: JSON.stringify(r), body: r.error }, [seqs[i]!]);
+        else assert.fail(`dispatch ${seqs[i]} answered ${r.status}: ${JSON.stringify(r)}`);
+      });
+    };
+    const sendFrom = async (first: number) => {
+      const wait = start + (first * 1000) / EVENTS_PER_SECOND - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (perRequest === 1) return sendOne(first);
+      await sendBatch(Array.from({ length: Math.min(perRequest, EVENTS - first) }, (_, i) => first + i));
     };
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
-        while (next < EVENTS) await sendOne(next++);
+        while (next < EVENTS) {
+          const first = next;
+          next += perRequest;
+          await sendFrom(first);
+        }
       }),
     );
   }
@@ -136,15 +180,15 @@ export class FaultBurst {
   }
 
   /** Runs the burst with `inject` alongside it (it returns a description of the faults), waits for
-   * quiet and checks the accounting above. `batch`: the endpoints batch (see setUp). */
-  async run(t: TestContext, name: string, inject: (ctx: InjectContext) => Promise<string>, batch?: BatchSettings): Promise<Figures> {
+   * quiet and checks the accounting above. `batch`: the endpoints batch (see setUp); `shape`: see BurstShape. */
+  async run(t: TestContext, name: string, inject: (ctx: InjectContext) => Promise<string>, batch?: BatchSettings, shape: BurstShape = {}): Promise<Figures> {
     const started = Date.now();
     const failing = { on: false };
     const { db } = this.target();
-    const { tenantId, client, paths } = await this.setUp(name, () => failing.on, batch);
+    const { tenantId, client, paths } = await this.setUp(name, () => failing.on, batch, shape.answerMs);
     const state: Burst = { accepted: new Map(), refused: new Set(), dispatched: 0 };
-    const sending = this.burst(client, state);
-    const [faults] = await Promise.all([inject({ paths, state, expectedPairs: () => state.accepted.size * ENDPOINTS, failing }), sending]);
+    const sending = this.burst(client, state, shape.eventsPerRequest);
+    const [faults] = await Promise.all([inject({ tenantId, paths, state, expectedPairs: () => state.accepted.size * ENDPOINTS, failing }), sending]);
 
     const expected = state.accepted.size * ENDPOINTS;
     await waitUntil(

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Worker } from 'bullmq';
 import { LOGGER, type Logger } from '#libs/common';
 import { AppConfig } from '#libs/config';
+import { AttemptSlots } from '#libs/delivery';
 import { assertOneHandlerPerJob, HANDLES_JOB, type JobName } from '#libs/queue';
 import { DeliveryProcessor } from './delivery.processor.js';
 import { FanOutProcessor } from './fan-out.processor.js';
@@ -23,6 +24,7 @@ export class WorkerLifecycle implements BeforeApplicationShutdown {
     delivery: DeliveryProcessor,
     recovery: RecoveryProcessor,
     private readonly config: AppConfig,
+    private readonly slots: AttemptSlots,
     private readonly reflector: Reflector,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -38,6 +40,9 @@ export class WorkerLifecycle implements BeforeApplicationShutdown {
     const [fanOut, delivery, recovery] = this.workers as [Worker, Worker, Worker];
     fanOut.concurrency = Math.max(1, Math.ceil(this.config.workerConcurrency / 10));
     delivery.concurrency = this.config.workerConcurrency;
+    // While a full round of requests waits for a slot, take no new delivery job (BullMQ fetches only
+    // below its concurrency, and 1 is the least it takes): the jobs stay in Redis for any worker.
+    this.slots.onPressure((saturated) => (delivery.concurrency = saturated ? 1 : this.config.workerConcurrency));
     // A recovery spends its time waiting (delayed) for its endpoint; few run a page at once.
     recovery.concurrency = Math.max(1, Math.ceil(this.config.workerConcurrency / 20));
     for (const worker of this.workers) {

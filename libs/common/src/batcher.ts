@@ -42,6 +42,14 @@ export class Batcher<I, O> {
     });
   }
 
+  /** Items known together (a group job's deliveries): queued at once, so they share a batch
+   * rather than the first going alone. */
+  submitAll(items: readonly I[]): Promise<O[]> {
+    const answers = items.map((item) => new Promise<O>((resolve, reject) => this.queue.push({ item, resolve, reject })));
+    this.pump();
+    return Promise.all(answers);
+  }
+
   private pump(): void {
     while (this.inFlight < this.opts.maxInFlight && this.queue.length > 0) {
       const batch = this.take();

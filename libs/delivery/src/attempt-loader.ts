@@ -33,6 +33,11 @@ export class AttemptLoader {
     return this.batcher.submit({ tenantId, deliveryId });
   }
 
+  /** A group's deliveries, in one statement (up to the batch size). */
+  loadAll(tenantId: string, deliveryIds: readonly string[]): Promise<Array<AttemptContext | null>> {
+    return this.batcher.submitAll(deliveryIds.map((deliveryId) => ({ tenantId, deliveryId })));
+  }
+
   private async loadMany(keys: DeliveryKey[]): Promise<Array<AttemptContext | null>> {
     const rows = await this.deliveries.loadManyForAttempt(keys);
     const missing = [...new Set(rows.flatMap((r) => (r && !this.endpoints.get(r.endpointId, r.endpointVersion) ? [r.endpointId] : [])))];

@@ -5,6 +5,7 @@ import { AdminDeliveryLogRepository } from './admin-delivery-log.repository.js';
 import { DeliveryLogRepository } from './delivery-log.repository.js';
 import { AttemptLoader } from './attempt-loader.js';
 import { AttemptRecorder } from './attempt-recorder.js';
+import { AttemptSlots } from './attempt-slots.js';
 import { BatchCollector } from './batch-collector.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { DeliveryService } from './delivery.service.js';
@@ -19,6 +20,7 @@ import { WebhookSender } from './webhook-sender.js';
     EndpointSecretCipher,
     AttemptLoader,
     AttemptRecorder,
+    AttemptSlots,
     BatchCollector,
     DeliveryRepository,
     DeliveryService,
@@ -29,6 +31,6 @@ import { WebhookSender } from './webhook-sender.js';
     DeliveryLogRepository,
     AdminDeliveryLogRepository,
   ],
-  exports: [DeliveryService, DeliveryLogRepository, AdminDeliveryLogRepository],
+  exports: [DeliveryService, DeliveryLogRepository, AdminDeliveryLogRepository, AttemptSlots],
 })
 export class DeliveryModule {}

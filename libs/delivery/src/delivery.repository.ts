@@ -44,6 +44,8 @@ export interface AttemptContext extends EventItem {
   /** The series of attempts under way (0 unless sent again) and the attempt count it began at. */
   series: number;
   seriesStart: number;
+  /** When its next attempt is due (a retry's wait), while pending. */
+  nextAttemptAt: Date | null;
   /** The batch (still pending) that will send this delivery; null when it is not in one. */
   batchId: string | null;
   endpoint: EndpointTarget;
@@ -168,7 +170,7 @@ export class DeliveryRepository {
   async loadManyForAttempt(keys: ReadonlyArray<{ tenantId: string; deliveryId: string }>): Promise<Array<LoadedDelivery | null>> {
     const rows = await this.prisma.rows<LoadedDelivery>(
       `SELECT d.id AS "deliveryId", d.tenant_id AS "tenantId", d.status::text AS status, d.attempt_count AS "attemptCount",
-              d.series, d.series_start AS "seriesStart",
+              d.series, d.series_start AS "seriesStart", d.next_attempt_at AS "nextAttemptAt",
               b.id AS "batchId", e.id AS "endpointId", e.xmin::text AS "endpointVersion",
               (e.status = 'active' AND e.deleted_at IS NULL) AS "endpointActive",
               ev.id AS "eventId", ev.type AS "eventType", ev.created_at AS "eventCreatedAt", ev.data::text AS "eventDataJson"

@@ -2,13 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock, LOGGER, type Logger } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { classifyAttempt, DomainEvents } from '#libs/domain-events';
+import { JobProducer } from '#libs/queue';
 import { AttemptLoader } from './attempt-loader.js';
 import { AttemptRecorder } from './attempt-recorder.js';
+import { AttemptSlots } from './attempt-slots.js';
 import { BatchCollector } from './batch-collector.js';
-import { DeliveryRepository, type AttemptRecord, type AttemptRow, type BatchMember } from './delivery.repository.js';
+import { DeliveryRepository, type AttemptContext, type AttemptRecord, type AttemptRow, type BatchMember } from './delivery.repository.js';
 import { EndpointAdmission } from './endpoint-admission.js';
 import { redactEcho } from './redact-echo.js';
 import { RequestBuilder, type RequestUnit } from './request-builder.js';
+import { deliveryBackoff } from './retry-later.error.js';
 import { RetryPolicy, type Verdict } from './retry-policy.js';
 import { WebhookSender } from './webhook-sender.js';
 
@@ -19,6 +22,14 @@ export type AttemptOutcome =
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'deferred'; delayMs: number }
   | { outcome: 'batched'; batchId: string };
+
+/** What a group job did: first attempts made (or batched, or failed without one), members skipped
+ * (finished, gone, or sent again meanwhile), members handed to jobs of their own; or `deferred`: this
+ * worker has a full round of requests waiting already, so the group goes back to the queue whole. */
+export type GroupOutcome = { outcome: 'done'; sent: number; skipped: number; handedOver: number } | { outcome: 'deferred'; delayMs: number };
+
+/** How soon a group this worker had no room for is due again (any worker may take it). */
+export const GROUP_REQUEUE_MS = 100;
 
 /** One request's worth of work: a single delivery, or a batch. */
 interface Send {
@@ -52,6 +63,8 @@ export class DeliveryService {
     config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly events: DomainEvents,
+    private readonly producer: JobProducer,
+    private readonly slots: AttemptSlots,
   ) {
     this.policy = new RetryPolicy(config.retryScheduleSeconds, () => clock.random());
   }
@@ -62,12 +75,53 @@ export class DeliveryService {
    * of attempts (a stalled one run again after the delivery was sent again) leaves the delivery to
    * the job of its current series. */
   async attempt(job: { tenantId: string; deliveryId: string; series?: number }): Promise<AttemptOutcome> {
-    const series = job.series ?? 0;
     const ctx = await this.loader.load(job.tenantId, job.deliveryId);
     if (!ctx) return { outcome: 'skipped', reason: 'delivery not found' };
+    return this.attemptLoaded(ctx, job.series ?? 0);
+  }
+
+  /** The first attempts of a group of new deliveries, from one job: loaded together, then each
+   * admitted, sent and recorded on its own, as its own job would. A member that must wait (a retry,
+   * its endpoint's cap or rate, a batch still filling) or whose attempt failed unexpectedly goes on
+   * in a delivery job of its own, added before the group's job ends; if that add fails, the group's
+   * job fails and runs again, and a member attempted by then is handed over, not attempted early.
+   * While the worker's request slots are saturated (AttemptSlots), a group is deferred whole. */
+  async attemptGroup(job: { tenantId: string; deliveryIds: readonly string[] }): Promise<GroupOutcome> {
+    if (this.slots.saturated) return { outcome: 'deferred', delayMs: GROUP_REQUEUE_MS };
+    const contexts = await this.loader.loadAll(job.tenantId, job.deliveryIds);
+    // Checked again once loaded: groups started together are loaded together, and the members of the
+    // first one to go on take their slots (or their place in line) before the next gets here.
+    if (this.slots.saturated) return { outcome: 'deferred', delayMs: GROUP_REQUEUE_MS };
+    const handOver: Array<{ tenantId: string; deliveryId: string; endpointId: string; delayMs: number }> = [];
+    const counts = { outcome: 'done' as const, sent: 0, skipped: 0, handedOver: 0 };
+    await Promise.all(
+      contexts.map(async (ctx) => {
+        if (!ctx) return void counts.skipped++;
+        let outcome: AttemptOutcome;
+        try {
+          outcome = await this.attemptLoaded(ctx, 0, true);
+        } catch (err) {
+          this.logger.warn({ tenantId: ctx.tenantId, deliveryId: ctx.deliveryId, err: (err as Error).message }, 'attempt of a group member failed; it goes on in a job of its own');
+          outcome = { outcome: 'deferred', delayMs: deliveryBackoff(1) };
+        }
+        if (outcome.outcome === 'retry' || outcome.outcome === 'deferred') {
+          handOver.push({ tenantId: ctx.tenantId, deliveryId: ctx.deliveryId, endpointId: ctx.endpoint.endpointId, delayMs: outcome.delayMs });
+        } else if (outcome.outcome === 'skipped') counts.skipped++;
+        else counts.sent++;
+      }),
+    );
+    if (handOver.length > 0) await this.producer.enqueueDeliveries(handOver);
+    counts.handedOver = handOver.length;
+    return counts;
+  }
+
+  /** `inGroup`: run by a group job, which makes first attempts only; a member already attempted (a
+   * group job run again) is handed to its own job, due when its next attempt is. */
+  private async attemptLoaded(ctx: AttemptContext, series: number, inGroup = false): Promise<AttemptOutcome> {
     if (ctx.status !== 'pending') return { outcome: 'skipped', reason: `delivery already ${ctx.status}` };
     if (ctx.series !== series) return { outcome: 'skipped', reason: `job of series ${series}, delivery in series ${ctx.series}` };
     if (ctx.batchId) return { outcome: 'batched', batchId: ctx.batchId };
+    if (inGroup && ctx.attemptCount > ctx.seriesStart) return { outcome: 'deferred', delayMs: Math.max(0, (ctx.nextAttemptAt?.getTime() ?? 0) - this.clock.now()) };
     if (!ctx.endpoint.active) {
       const failed = await this.deliveries.failWithoutAttempt(ctx.tenantId, ctx.deliveryId, 'endpoint disabled or deleted');
       if (failed) this.events.emit('delivery.abandoned', { tenantId: ctx.tenantId, deliveryId: ctx.deliveryId, endpointId: ctx.endpoint.endpointId, reason: 'endpoint disabled or deleted' });

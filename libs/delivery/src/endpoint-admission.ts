@@ -1,14 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, LOGGER, type Logger } from '#libs/common';
 import { RateLimitStore } from '#libs/queue';
+import { AttemptSlots } from './attempt-slots.js';
 import { EndpointGate, type Admission } from './endpoint-gate.js';
 
-/** Whether a request to an endpoint may go now, decided in one place: a slot under the endpoint's
- * concurrency cap in this worker (EndpointGate), then a place under its rateLimitPerSecond (counted
- * in Redis across workers; a batch is one request). Otherwise: how long to wait, which is not an attempt. */
+/** Whether a request to an endpoint may go now, decided in one place: one of the worker's request
+ * slots (AttemptSlots, waited for), then a slot under the endpoint's concurrency cap in this worker
+ * (EndpointGate), then a place under its rateLimitPerSecond (counted in Redis across workers; a
+ * batch is one request). Otherwise: how long to wait, which is not an attempt. */
 @Injectable()
 export class EndpointAdmission {
   constructor(
+    private readonly slots: AttemptSlots,
     private readonly gate: EndpointGate,
     private readonly rates: RateLimitStore,
     private readonly clock: Clock,
@@ -16,11 +19,24 @@ export class EndpointAdmission {
   ) {}
 
   async admit(endpointId: string, rateLimitPerSecond: number | null): Promise<Admission> {
+    const releaseWorkerSlot = await this.slots.acquire();
     const slot = await this.gate.admit(endpointId);
-    if (slot.kind === 'defer') return slot;
+    if (slot.kind === 'defer') {
+      releaseWorkerSlot();
+      return slot;
+    }
     const wait = await this.rateWait(endpointId, rateLimitPerSecond);
-    if (wait === 0) return slot;
+    if (wait === 0) {
+      return {
+        kind: 'run',
+        release: (attempted) => {
+          slot.release(attempted);
+          releaseWorkerSlot();
+        },
+      };
+    }
     slot.release(false);
+    releaseWorkerSlot();
     return { kind: 'defer', delayMs: wait };
   }
 

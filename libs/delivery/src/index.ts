@@ -13,3 +13,4 @@ export * from './retry-later.error.js';
 export * from './endpoint-gate.js';
 export * from './endpoint-admission.js';
 export * from './delivery.repository.js';
+export * from './attempt-slots.js';

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { Batcher, BatchSizes } from '#libs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Batcher, BatchSizes, LOGGER, type Logger } from '#libs/common';
 import { AppConfig } from '#libs/config';
+import { JobProducer } from '#libs/queue';
 import { EventRepository, type AcceptedEvent, type NewEvent, type StoredEvent } from './event.repository.js';
 
 interface EventToInsert {
@@ -12,8 +13,9 @@ interface EventToInsert {
 export type WriteResult = { created: true; accepted: AcceptedEvent } | { created: false; event: StoredEvent };
 
 /** Event inserts in batches (group commit; see Batcher): under load, concurrent dispatches share one
- * statement and one commit, deliveries included. Each request is answered only after its own row
- * has committed. */
+ * statement and one commit, deliveries included, and the first attempts of those deliveries share
+ * group jobs (the statement names the groups, so their jobs are added here, for the whole batch).
+ * Each request is answered only after its own row has committed and its jobs were added. */
 @Injectable()
 export class EventWriter {
   private readonly batcher: Batcher<EventToInsert, WriteResult>;
@@ -25,11 +27,14 @@ export class EventWriter {
     private readonly events: EventRepository,
     config: AppConfig,
     sizes: BatchSizes,
+    private readonly producer: JobProducer,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.inlineFanOutMax = config.inlineFanOutMax;
     this.reportBatchDispatch = sizes.reporter('event-batch-dispatch');
     const runMany = async (batch: EventToInsert[]): Promise<WriteResult[]> => {
       const accepted = await events.acceptMany(batch, config.inlineFanOutMax);
+      await this.enqueueFirstAttempts(accepted.map((a, n) => ({ tenantId: batch[n]!.tenantId, accepted: a })));
       return Promise.all(batch.map(async (i, n) => (accepted[n] ? { created: true as const, accepted: accepted[n] } : this.existing(i))));
     };
     this.batcher = new Batcher({
@@ -52,6 +57,7 @@ export class EventWriter {
   async writeBatch(tenantId: string, events: readonly NewEvent[]): Promise<WriteResult[]> {
     this.reportBatchDispatch(events.length);
     const accepted = await this.events.acceptMany(events.map((event) => ({ tenantId, event })), this.inlineFanOutMax);
+    await this.enqueueFirstAttempts(accepted.map((a) => ({ tenantId, accepted: a })));
     const taken = events.filter((e, n) => !accepted[n] && e.idempotencyKey !== null).map((e) => e.idempotencyKey!);
     const stored = taken.length > 0 ? await this.events.findByIdempotencyKeys(tenantId, taken) : new Map<string, StoredEvent>();
     return events.map((e, n) => {
@@ -60,6 +66,19 @@ export class EventWriter {
       const event = e.idempotencyKey === null ? undefined : stored.get(e.idempotencyKey);
       if (!event) throw new Error('idempotency conflict without a stored event');
       return { created: false as const, event };
+    });
+  }
+
+  /** After commit, the jobs of the deliveries created with the events (a fan-out too large to be
+   * inline is the event service's fan-out job). Best effort: a failure is logged, and the
+   * reconciler finds what has no job. */
+  private async enqueueFirstAttempts(items: ReadonlyArray<{ tenantId: string; accepted: AcceptedEvent | null }>): Promise<void> {
+    const created = items.filter((i): i is { tenantId: string; accepted: AcceptedEvent } => i.accepted !== null && i.accepted.fannedOut);
+    const deliveries = created.flatMap((i) => i.accepted.deliveries.map((d) => ({ tenantId: i.tenantId, ...d })));
+    if (deliveries.length === 0) return;
+    await this.producer.enqueueDeliveries(deliveries).catch((err: unknown) => {
+      const eventIds = created.map((i) => i.accepted.event.id);
+      this.logger.warn({ eventId: eventIds.length === 1 ? eventIds[0] : undefined, events: eventIds.length, err: (err as Error).message }, 'enqueue failed; the reconciler will pick the deliveries up');
     });
   }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#libs/database';
 import { patternsMatching } from '#libs/endpoints';
+import { uuidv7 } from '#libs/common';
+import { DELIVERY_GROUP_MAX } from '#libs/queue';
 import type { ExpungedEvent } from './expunge.js';
 
 export interface StoredEvent {
@@ -17,6 +19,8 @@ export interface NewDelivery {
   endpointId: string;
   /** Set when the delivery was sent again (its job id names the series). */
   series?: number;
+  /** The group job of its first attempt (deliveries.job_group); null for one created otherwise. */
+  jobGroup?: string | null;
 }
 
 /** An event just stored; `fannedOut`: its deliveries were created with it (listed, maybe none). */
@@ -51,7 +55,7 @@ export class EventRepository {
    * spaces (EVENT_TYPE_RE), so each event's matching patterns travel as one space-separated string.
    * Returns, per input, what was stored, or null where the idempotency key was taken. */
   async acceptMany(batch: ReadonlyArray<{ tenantId: string; event: NewEvent }>, inlineMax: number): Promise<Array<AcceptedEvent | null>> {
-    const rows = await this.prisma.rows<{ kind: 'e' | 'd'; id: string; type: string | null; created_at: Date | null; fanned_out: boolean | null; event_id: string | null; endpoint_id: string | null }>(
+    const rows = await this.prisma.rows<{ kind: 'e' | 'd'; id: string; type: string | null; created_at: Date | null; fanned_out: boolean | null; event_id: string | null; endpoint_id: string | null; job_group: string | null }>(
       `WITH t AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $7::text[]) AS t(id, tenant_id, type, data, idempotency_key, patterns)
        ),
@@ -74,23 +78,25 @@ export class EventRepository {
          RETURNING id, tenant_id, type, created_at, fanned_out_at IS NOT NULL AS fanned_out
        ),
        d AS (
-         INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, event_type, next_attempt_at)
-         SELECT uuid_generate_v7(), ev.tenant_id, ev.id, m.endpoint_id, ev.type, now()
+         -- Groups of up to $9 deliveries of one tenant, named from this statement's $8: each is one job.
+         INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, event_type, next_attempt_at, job_group)
+         SELECT uuid_generate_v7(), ev.tenant_id, ev.id, m.endpoint_id, ev.type, now(),
+                md5($8::text || ev.tenant_id::text || ((row_number() OVER (PARTITION BY ev.tenant_id ORDER BY ev.id, m.endpoint_id) - 1) / $9)::text)::uuid
          FROM ev JOIN m ON m.event_id = ev.id
          WHERE ev.fanned_out
-         RETURNING id, event_id, endpoint_id
+         RETURNING id, event_id, endpoint_id, job_group
        )
-       SELECT 'e' AS kind, id, type, created_at, fanned_out, NULL::uuid AS event_id, NULL::uuid AS endpoint_id FROM ev
+       SELECT 'e' AS kind, id, type, created_at, fanned_out, NULL::uuid AS event_id, NULL::uuid AS endpoint_id, NULL::uuid AS job_group FROM ev
        UNION ALL
-       SELECT 'd', id, NULL, NULL, NULL, event_id, endpoint_id FROM d`,
-      [batch.map((b) => b.event.id), batch.map((b) => b.tenantId), batch.map((b) => b.event.type), batch.map((b) => b.event.dataJson), batch.map((b) => b.event.idempotencyKey), inlineMax, batch.map((b) => patternsMatching(b.event.type).join(' '))],
+       SELECT 'd', id, NULL, NULL, NULL, event_id, endpoint_id, job_group FROM d`,
+      [batch.map((b) => b.event.id), batch.map((b) => b.tenantId), batch.map((b) => b.event.type), batch.map((b) => b.event.dataJson), batch.map((b) => b.event.idempotencyKey), inlineMax, batch.map((b) => patternsMatching(b.event.type).join(' ')), uuidv7(), DELIVERY_GROUP_MAX],
     );
     const accepted = new Map<string, AcceptedEvent>();
     for (const r of rows) {
       if (r.kind === 'e') accepted.set(r.id, { event: { id: r.id, type: r.type!, createdAt: r.created_at!, dataJson: '' }, fannedOut: r.fanned_out!, deliveries: [] });
     }
     for (const r of rows) {
-      if (r.kind === 'd') accepted.get(r.event_id!)!.deliveries.push({ deliveryId: r.id, endpointId: r.endpoint_id! });
+      if (r.kind === 'd') accepted.get(r.event_id!)!.deliveries.push({ deliveryId: r.id, endpointId: r.endpoint_id!, jobGroup: r.job_group });
     }
     return batch.map((b) => {
       const a = accepted.get(b.event.id);
@@ -126,13 +132,15 @@ export class EventRepository {
          WHERE id = $1::uuid AND tenant_id = $2::uuid AND fanned_out_at IS NULL
          RETURNING id, tenant_id, type, created_at
        )
-       INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, event_type, next_attempt_at)
-       SELECT uuid_generate_v7(), ev.tenant_id, ev.id, e.id, ev.type, now()
+       -- Chunks of up to $4 deliveries, named from the event: each is one group job.
+       INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, event_type, next_attempt_at, job_group)
+       SELECT uuid_generate_v7(), ev.tenant_id, ev.id, e.id, ev.type, now(),
+              md5(ev.id::text || ((row_number() OVER (ORDER BY e.id) - 1) / $4)::text)::uuid
        FROM ev JOIN endpoints e ON e.tenant_id = ev.tenant_id
        WHERE ${subscribed('$3::text[]')} AND e.created_at <= ev.created_at
        ON CONFLICT (event_id, endpoint_id) DO NOTHING
-       RETURNING id AS "deliveryId", endpoint_id AS "endpointId"`,
-      [eventId, tenantId, matchingPatterns],
+       RETURNING id AS "deliveryId", endpoint_id AS "endpointId", job_group AS "jobGroup"`,
+      [eventId, tenantId, matchingPatterns, DELIVERY_GROUP_MAX],
     );
   }
 
@@ -148,7 +156,7 @@ export class EventRepository {
   /** Pending deliveries of an event, for a fan-out job that runs again after its commit. */
   async pendingDeliveries(tenantId: string, eventId: string): Promise<NewDelivery[]> {
     return this.prisma.rows<NewDelivery>(
-      `SELECT id AS "deliveryId", endpoint_id AS "endpointId", series FROM deliveries WHERE tenant_id = $1::uuid AND event_id = $2::uuid AND status = 'pending'`,
+      `SELECT id AS "deliveryId", endpoint_id AS "endpointId", series, job_group AS "jobGroup" FROM deliveries WHERE tenant_id = $1::uuid AND event_id = $2::uuid AND status = 'pending'`,
       [tenantId, eventId],
     );
   }

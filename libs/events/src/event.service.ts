@@ -138,16 +138,13 @@ export class EventService {
     return { event: result.accepted.event, replayed: false };
   }
 
-  /** After commit: the delivery jobs of events fanned out with their insert, the fan-out job of the
-   * others. Best effort: a failure is logged, and the reconciler finds what has no job. */
+  /** After commit: the fan-out job of each event whose fan-out was too large to be inline (the
+   * writer added the jobs of the deliveries created with their event). Best effort: a failure is
+   * logged, and the reconciler finds what has no job. */
   private async enqueue(tenantId: string, accepted: readonly AcceptedEvent[]): Promise<void> {
     if (accepted.length === 0) return;
     this.announce(tenantId, accepted);
-    const deliveries = accepted.flatMap((a) => (a.fannedOut ? a.deliveries.map((d) => ({ tenantId, ...d })) : []));
-    await Promise.all([
-      deliveries.length > 0 ? this.producer.enqueueDeliveries(deliveries).catch((err: unknown) => this.enqueueFailed(tenantId, accepted, err)) : undefined,
-      ...accepted.filter((a) => !a.fannedOut).map((a) => this.producer.enqueueFanOut(tenantId, a.event.id).catch((err: unknown) => this.enqueueFailed(tenantId, [a], err))),
-    ]);
+    await Promise.all(accepted.filter((a) => !a.fannedOut).map((a) => this.producer.enqueueFanOut(tenantId, a.event.id).catch((err: unknown) => this.enqueueFailed(tenantId, [a], err))));
   }
 
   private enqueueFailed(tenantId: string, accepted: readonly AcceptedEvent[], err: unknown): void {

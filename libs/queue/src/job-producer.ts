@@ -28,6 +28,8 @@ export interface DeliveryJobRequest {
   /** The delivery's series of attempts (0 unless it was sent again): part of the job id. */
   series?: number;
   delayMs?: number;
+  /** Its deliveries.job_group, for a delivery just created (see enqueueDeliveries). */
+  jobGroup?: string | null;
 }
 
 export interface BatchJobRequest {
@@ -35,6 +37,14 @@ export interface BatchJobRequest {
   batchId: string;
   endpointId: string;
   delayMs?: number;
+}
+
+/** New deliveries created together under one job_group (see DELIVERY_GROUP_MAX): their first
+ * attempts go in one job; a group of one is an ordinary delivery job. */
+interface GroupJobRequest {
+  tenantId: string;
+  groupId: string;
+  deliveries: Array<{ deliveryId: string; endpointId: string }>;
 }
 
 type FanOutJob = JobPayloads[JobName.FanOutEvent];
@@ -88,6 +98,7 @@ export class JobProducer {
   private readonly fanOuts: Batcher<FanOutJob, void>;
   private readonly deliveries: Batcher<DeliveryJobRequest, void>;
   private readonly batches: Batcher<BatchJobRequest, void>;
+  private readonly groups: Batcher<GroupJobRequest, void>;
 
   constructor(
     @InjectQueue(QueueName.FanOut) private readonly fanOutQueue: Queue,
@@ -99,14 +110,30 @@ export class JobProducer {
     this.fanOuts = bulkAdder(this.fanOutQueue, (d) => ({ name: JobName.FanOutEvent, data: d, opts: { ...FAN_OUT_JOB_OPTIONS, jobId: jobIdFor.fanOut(d.eventId) } }), (d) => d.eventId, ENQUEUES_IN_FLIGHT, sizes.reporter(`job-add-${QueueName.FanOut}`));
     this.deliveries = bulkAdder(this.deliveryQueue, (r) => this.deliveryJob(r), (r) => jobIdFor.delivery(r.deliveryId, r.series), ENQUEUES_IN_FLIGHT, sizes.reporter(`job-add-${QueueName.Delivery}`));
     this.batches = bulkAdder(this.deliveryQueue, (r) => this.batchJob(r), (r) => r.batchId, ENQUEUES_IN_FLIGHT, sizes.reporter('job-add-batch'));
+    this.groups = bulkAdder(this.deliveryQueue, (r) => this.groupJob(r), (r) => r.groupId, ENQUEUES_IN_FLIGHT, sizes.reporter('job-add-group'));
   }
 
   async enqueueFanOut(tenantId: string, eventId: string): Promise<void> {
     await this.fanOuts.submit({ tenantId, eventId });
   }
 
+  /** Jobs for these deliveries. New ones with a `jobGroup` share a group job per group, so a caller
+   * passes whole groups (all the deliveries its statement created); a group of one, a delivery sent
+   * again (`series`) or one with a delay gets a job of its own. */
   async enqueueDeliveries(requests: readonly DeliveryJobRequest[]): Promise<void> {
-    await Promise.all(requests.map((r) => this.deliveries.submit(r)));
+    const groups = new Map<string, GroupJobRequest>();
+    const singles: DeliveryJobRequest[] = [];
+    for (const r of requests) {
+      if (!r.jobGroup || r.series || r.delayMs) {
+        singles.push(r);
+        continue;
+      }
+      const g = groups.get(r.jobGroup) ?? { tenantId: r.tenantId, groupId: r.jobGroup, deliveries: [] };
+      g.deliveries.push({ deliveryId: r.deliveryId, endpointId: r.endpointId });
+      groups.set(r.jobGroup, g);
+    }
+    for (const g of groups.values()) if (g.deliveries.length === 1) singles.push({ tenantId: g.tenantId, ...g.deliveries[0]! });
+    await Promise.all([...singles.map((r) => this.deliveries.submit(r)), ...[...groups.values()].filter((g) => g.deliveries.length > 1).map((g) => this.groups.submit(g))]);
   }
 
   async enqueueRecovery(tenantId: string, recoveryId: string): Promise<void> {
@@ -117,7 +144,8 @@ export class JobProducer {
 
   /** Best effort, for work whose rows are gone (a deleted tenant): removes the waiting and delayed
    * jobs of these deliveries, batches and fan-outs. A job already running is locked and stays; it
-   * finds no row and ends quietly, as would any job left behind. Returns how many jobs went. */
+   * finds no row and ends quietly, as would any job left behind (a group job's members are found
+   * gone the same way). Returns how many jobs went. */
   async removeJobsOf(deliveries: ReadonlyArray<{ id: string; series: number }>, fanOutEventIds: readonly string[], batchIds: readonly string[] = []): Promise<number> {
     let removed = 0;
     const remove = async (queue: Queue, jobIds: string[]) => {
@@ -148,7 +176,12 @@ export class JobProducer {
     return { name: JobName.DeliverBatch, data, opts: this.attemptJobOptions(jobIdFor.batch(r.batchId), r.delayMs) };
   }
 
-  /** Delivery and batch jobs alike: retried with the domain's computed delays (RetryLaterError). */
+  private groupJob(r: GroupJobRequest) {
+    const data: JobPayloads[JobName.DeliverGroup] = { tenantId: r.tenantId, groupId: r.groupId, deliveryIds: r.deliveries.map((d) => d.deliveryId) };
+    return { name: JobName.DeliverGroup, data, opts: this.attemptJobOptions(jobIdFor.group(r.groupId), undefined) };
+  }
+
+  /** Delivery, batch and group jobs alike: retried with the domain's computed delays (RetryLaterError). */
   private attemptJobOptions(jobId: string, delayMs: number | undefined): JobsOptions {
     return {
       jobId,

@@ -11,6 +11,7 @@ export enum JobName {
   DeliverWebhook = 'deliver-webhook',
   RecoverEndpoint = 'recover-endpoint',
   DeliverBatch = 'deliver-batch',
+  DeliverGroup = 'deliver-group',
 }
 
 export interface JobPayloads {
@@ -20,13 +21,18 @@ export interface JobPayloads {
   /** A batch of an endpoint's deliveries (a delivery_batches row), sent and retried as one request. */
   [JobName.DeliverBatch]: { tenantId: string; batchId: string; endpointId: string };
   [JobName.RecoverEndpoint]: { tenantId: string; recoveryId: string };
+  /** The first attempts of deliveries created together (one insert statement, one fan-out chunk):
+   * one job carries them all, each still admitted and recorded on its own (DeliveryService.attemptGroup).
+   * `groupId` is the rows' job_group, so the reconciler can tell that this job still owes them. */
+  [JobName.DeliverGroup]: { tenantId: string; groupId: string; deliveryIds: string[] };
 }
 
-/** Both delivery jobs share the delivery queue: one pool of worker slots and one backoff. */
+/** The delivery jobs share the delivery queue: one pool of worker slots and one backoff. */
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.FanOutEvent]: QueueName.FanOut,
   [JobName.DeliverWebhook]: QueueName.Delivery,
   [JobName.DeliverBatch]: QueueName.Delivery,
+  [JobName.DeliverGroup]: QueueName.Delivery,
   [JobName.RecoverEndpoint]: QueueName.Recovery,
 };
 
@@ -38,8 +44,15 @@ export const jobIdFor = {
   delivery: (deliveryId: string, series = 0) => (series === 0 ? `delivery-${deliveryId}` : `delivery-${deliveryId}-s${series}`),
   /** A batch is a new row each time (a delivery sent again joins a new batch), so its id is fresh. */
   batch: (batchId: string) => `batch-${batchId}`,
+  /** A group's id is fixed when its rows are inserted (deliveries.job_group): adding it again is a no-op. */
+  group: (groupId: string) => `group-${groupId}`,
   recovery: (recoveryId: string) => `recovery-${recoveryId}`,
 };
+
+/** Most deliveries one group job carries: enough that BullMQ's per-job Redis work (about 40
+ * commands) is a small share per delivery, few enough that a group never holds a worker long or
+ * leaves another worker idle (bench/README.md, issue 14). */
+export const DELIVERY_GROUP_MAX = 50;
 
 /** Name of the custom backoff strategy the delivery worker registers. */
 export const DELIVERY_BACKOFF = 'delivery';

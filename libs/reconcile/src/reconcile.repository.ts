@@ -17,6 +17,8 @@ export interface PendingDelivery {
   nextAttemptAt: Date;
   /** The pending batch that sends this delivery (its job is the one that must exist), or null. */
   batchId: string | null;
+  /** The group job of its first attempt (deliveries.job_group), or null. */
+  jobGroup: string | null;
 }
 
 export interface RunningRecovery {
@@ -58,7 +60,7 @@ export class ReconcileRepository {
     const afterAt = after?.at ?? new Date(0);
     const afterId = after?.id ?? '00000000-0000-0000-0000-000000000000';
     return this.prisma.$queryRaw<PendingDelivery[]>`
-      SELECT d.id AS "deliveryId", d.event_id AS "eventId", d.tenant_id AS "tenantId", d.endpoint_id AS "endpointId", d.series, d.next_attempt_at AS "nextAttemptAt", b.id AS "batchId"
+      SELECT d.id AS "deliveryId", d.event_id AS "eventId", d.tenant_id AS "tenantId", d.endpoint_id AS "endpointId", d.series, d.next_attempt_at AS "nextAttemptAt", b.id AS "batchId", d.job_group AS "jobGroup"
       FROM deliveries d
       LEFT JOIN delivery_batches b ON b.id = d.batch_id AND b.status = 'pending'
       WHERE d.status = 'pending'

@@ -105,16 +105,15 @@ export class ReconcilerService {
 
   /** The deliveries among `rows` that nothing will run unless re-enqueued. Checked in an order that
    * leaves no gap: a fan-out job still live adds its own deliveries' jobs (a large fan-out can take
-   * longer than the grace), so those are skipped first; then the job that sends each delivery (its
-   * own, or its batch's when it is in one); then Postgres again, since a job that completed after the
-   * scan had already recorded its attempt. */
+   * longer than the grace), so those are skipped first; then the jobs that may send each delivery
+   * (see senders); then Postgres again, since a job that completed after the scan had already
+   * recorded its attempt. */
   private async jobless(rows: PendingDelivery[]): Promise<PendingDelivery[]> {
     const fanOutIds = [...new Set(rows.map((r) => jobIdFor.fanOut(r.eventId)))];
     const fanOutGone = new Set(await this.presence.withoutLiveJob(QueueName.FanOut, fanOutIds));
     const candidates = rows.filter((r) => fanOutGone.has(jobIdFor.fanOut(r.eventId)));
-    const sender = (r: PendingDelivery) => (r.batchId === null ? jobIdFor.delivery(r.deliveryId, r.series) : jobIdFor.batch(r.batchId));
-    const missing = new Set(await this.presence.withoutLiveJob(QueueName.Delivery, [...new Set(candidates.map(sender))]));
-    const jobless = candidates.filter((r) => missing.has(sender(r)));
+    const missing = new Set(await this.presence.withoutLiveJob(QueueName.Delivery, [...new Set(candidates.flatMap(senders))]));
+    const jobless = candidates.filter((r) => senders(r).every((id) => missing.has(id)));
     if (jobless.length === 0) return [];
     const singles = jobless.filter((r) => r.batchId === null).map((r) => r.deliveryId);
     const batchIds = [...new Set(jobless.flatMap((r) => (r.batchId === null ? [] : [r.batchId])))];
@@ -122,4 +121,13 @@ export class ReconcilerService {
     const batchesOwed = new Set(batchIds.length > 0 ? await this.repo.stillOwedBatches(batchIds, this.graceMs) : []);
     return jobless.filter((r) => (r.batchId === null ? stillOwed.has(r.deliveryId) : batchesOwed.has(r.batchId)));
   }
+}
+
+/** The job ids that may still send a pending delivery: its batch's when it is in one; else its own,
+ * and, in its first series, its group's (a group job hands a member it cannot finish to the
+ * member's own job before it ends, so a delivery is owed only when neither job is live). */
+function senders(r: PendingDelivery): string[] {
+  if (r.batchId !== null) return [jobIdFor.batch(r.batchId)];
+  const own = jobIdFor.delivery(r.deliveryId, r.series);
+  return r.jobGroup !== null && r.series === 0 ? [own, jobIdFor.group(r.jobGroup)] : [own];
 }
