@@ -52,4 +52,23 @@ describe('AttemptSlots', () => {
     for (const w of waiting) (await w)();
     assert.deepEqual(told, [true, false], 'told once each way');
   });
+
+  it('counts members expected from groups being loaded, beyond the free slots, as waiting', async () => {
+    const s = slots(4);
+    const told: boolean[] = [];
+    s.onPressure((saturated) => told.push(saturated));
+    const first = s.expect(4);
+    assert.equal(s.saturated, false, 'four expected, four free');
+    const second = s.expect(4);
+    assert.equal(s.saturated, true, 'eight expected for four slots: a full round would wait');
+    // The first group's members take the four slots, then its expectation ends.
+    const held = await Promise.all([1, 2, 3, 4].map(() => s.acquire()));
+    first();
+    first(); // once only
+    assert.equal(s.saturated, true, 'the second group still expects four with no slot free');
+    second();
+    assert.equal(s.saturated, false);
+    assert.deepEqual(told, [true, false]);
+    for (const release of held) release();
+  });
 });

@@ -16,6 +16,8 @@ export class AttemptSlots {
   private free: number;
   private readonly waiters: Array<() => void> = [];
   private pressed = false;
+  /** Members of groups being loaded: they will ask for slots as soon as they are loaded. */
+  private expected = 0;
   private readonly listeners: Array<(saturated: boolean) => void> = [];
 
   constructor(config: AppConfig) {
@@ -43,6 +45,21 @@ export class AttemptSlots {
     };
   }
 
+  /** Counts `n` requests about to ask for slots (a group job's members, while they load) as waiting
+   * already, so that groups starting together do not all load before one of them saturates the
+   * slots. Call the returned function once they have asked (or will not). */
+  expect(n: number): () => void {
+    this.expected += n;
+    this.notePressure();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.expected -= n;
+      this.notePressure();
+    };
+  }
+
   /** Called with true when a full round of requests waits for a slot, false once under half a round. */
   onPressure(listener: (saturated: boolean) => void): void {
     this.listeners.push(listener);
@@ -59,7 +76,8 @@ export class AttemptSlots {
   }
 
   private notePressure(): void {
-    const saturated = this.pressed ? this.waiters.length > this.size / 2 : this.waiters.length >= this.size;
+    const queued = this.waiters.length + Math.max(0, this.expected - this.free);
+    const saturated = this.pressed ? queued > this.size / 2 : queued >= this.size;
     if (saturated === this.pressed) return;
     this.pressed = saturated;
     for (const l of this.listeners) l(saturated);

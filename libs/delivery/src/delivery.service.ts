@@ -88,28 +88,34 @@ export class DeliveryService {
    * While the worker's request slots are saturated (AttemptSlots), a group is deferred whole. */
   async attemptGroup(job: { tenantId: string; deliveryIds: readonly string[] }): Promise<GroupOutcome> {
     if (this.slots.saturated) return { outcome: 'deferred', delayMs: GROUP_REQUEUE_MS };
-    const contexts = await this.loader.loadAll(job.tenantId, job.deliveryIds);
-    // Checked again once loaded: groups started together are loaded together, and the members of the
-    // first one to go on take their slots (or their place in line) before the next gets here.
-    if (this.slots.saturated) return { outcome: 'deferred', delayMs: GROUP_REQUEUE_MS };
+    // Counted as waiting while they load, so the groups that start after this one see it.
+    const asked = this.slots.expect(job.deliveryIds.length);
+    let contexts: Array<AttemptContext | null>;
+    try {
+      contexts = await this.loader.loadAll(job.tenantId, job.deliveryIds);
+    } catch (err) {
+      asked();
+      throw err;
+    }
     const handOver: Array<{ tenantId: string; deliveryId: string; endpointId: string; delayMs: number }> = [];
     const counts = { outcome: 'done' as const, sent: 0, skipped: 0, handedOver: 0 };
-    await Promise.all(
-      contexts.map(async (ctx) => {
-        if (!ctx) return void counts.skipped++;
-        let outcome: AttemptOutcome;
-        try {
-          outcome = await this.attemptLoaded(ctx, 0, true);
-        } catch (err) {
-          this.logger.warn({ tenantId: ctx.tenantId, deliveryId: ctx.deliveryId, err: (err as Error).message }, 'attempt of a group member failed; it goes on in a job of its own');
-          outcome = { outcome: 'deferred', delayMs: deliveryBackoff(1) };
-        }
-        if (outcome.outcome === 'retry' || outcome.outcome === 'deferred') {
-          handOver.push({ tenantId: ctx.tenantId, deliveryId: ctx.deliveryId, endpointId: ctx.endpoint.endpointId, delayMs: outcome.delayMs });
-        } else if (outcome.outcome === 'skipped') counts.skipped++;
-        else counts.sent++;
-      }),
-    );
+    // Each member asks for its slot synchronously as it starts (attemptLoaded up to admission).
+    const running = contexts.map(async (ctx) => {
+      if (!ctx) return void counts.skipped++;
+      let outcome: AttemptOutcome;
+      try {
+        outcome = await this.attemptLoaded(ctx, 0, true);
+      } catch (err) {
+        this.logger.warn({ tenantId: ctx.tenantId, deliveryId: ctx.deliveryId, err: (err as Error).message }, 'attempt of a group member failed; it goes on in a job of its own');
+        outcome = { outcome: 'deferred', delayMs: deliveryBackoff(1) };
+      }
+      if (outcome.outcome === 'retry' || outcome.outcome === 'deferred') {
+        handOver.push({ tenantId: ctx.tenantId, deliveryId: ctx.deliveryId, endpointId: ctx.endpoint.endpointId, delayMs: outcome.delayMs });
+      } else if (outcome.outcome === 'skipped') counts.skipped++;
+      else counts.sent++;
+    });
+    asked();
+    await Promise.all(running);
     if (handOver.length > 0) await this.producer.enqueueDeliveries(handOver);
     counts.handedOver = handOver.length;
     return counts;
