@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { DeliveryService, RetryLaterError, deliveryBackoff, type AttemptOutcome } from '#libs/delivery';
+import { AttemptSlots, DeliveryService, RetryLaterError, deliveryBackoff, type AttemptOutcome } from '#libs/delivery';
 import { HandlesJob, JobName, QueueName, STALL_OPTIONS, type JobPayloads } from '#libs/queue';
 
 type DeliveryJob =
@@ -13,11 +13,15 @@ type DeliveryJob =
 @HandlesJob(JobName.DeliverWebhook, JobName.DeliverBatch, JobName.DeliverGroup)
 @Processor(QueueName.Delivery, { autorun: false, ...STALL_OPTIONS, settings: { backoffStrategy: deliveryBackoff } })
 export class DeliveryProcessor extends WorkerHost {
-  constructor(private readonly delivery: DeliveryService) {
+  constructor(
+    private readonly delivery: DeliveryService,
+    private readonly slots: AttemptSlots,
+  ) {
     super();
   }
 
   async process(job: DeliveryJob, token?: string): Promise<string> {
+    this.slots.jobStarted(job.name === JobName.DeliverGroup ? job.data.deliveryIds.length : 1);
     if (job.name === JobName.DeliverGroup) {
       const done = await this.delivery.attemptGroup(job.data);
       // Deferred: left to whichever worker frees up first (not an attempt; its attempts do not move).

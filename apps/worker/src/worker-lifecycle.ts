@@ -40,9 +40,9 @@ export class WorkerLifecycle implements BeforeApplicationShutdown {
     const [fanOut, delivery, recovery] = this.workers as [Worker, Worker, Worker];
     fanOut.concurrency = Math.max(1, Math.ceil(this.config.workerConcurrency / 10));
     delivery.concurrency = this.config.workerConcurrency;
-    // While a full round of requests waits for a slot, take no new delivery job (BullMQ fetches only
-    // below its concurrency, and 1 is the least it takes): the jobs stay in Redis for any worker.
-    this.slots.onPressure((saturated) => (delivery.concurrency = saturated ? 1 : this.config.workerConcurrency));
+    // As many delivery jobs as fill the request slots (fewer when jobs are groups, 1 while saturated):
+    // BullMQ fetches only below its concurrency, so the rest stay in Redis for any worker.
+    this.slots.onJobConcurrency((jobs) => (delivery.concurrency = jobs));
     // A recovery spends its time waiting (delayed) for its endpoint; few run a page at once.
     recovery.concurrency = Math.max(1, Math.ceil(this.config.workerConcurrency / 20));
     for (const worker of this.workers) {

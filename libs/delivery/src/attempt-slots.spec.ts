@@ -35,7 +35,7 @@ describe('AttemptSlots', () => {
   it('reports pressure once a full round waits, and relief under half a round', async () => {
     const s = slots(4);
     const told: boolean[] = [];
-    s.onPressure((saturated) => told.push(saturated));
+    s.onJobConcurrency((jobs) => told.push(jobs === 1));
     const held = await Promise.all([1, 2, 3, 4].map(() => s.acquire()));
     const waiting = [1, 2, 3, 4].map(() => s.acquire());
     await tick();
@@ -56,7 +56,7 @@ describe('AttemptSlots', () => {
   it('counts members expected from groups being loaded, beyond the free slots, as waiting', async () => {
     const s = slots(4);
     const told: boolean[] = [];
-    s.onPressure((saturated) => told.push(saturated));
+    s.onJobConcurrency((jobs) => told.push(jobs === 1));
     const first = s.expect(4);
     assert.equal(s.saturated, false, 'four expected, four free');
     const second = s.expect(4);
@@ -70,5 +70,17 @@ describe('AttemptSlots', () => {
     assert.equal(s.saturated, false);
     assert.deepEqual(told, [true, false]);
     for (const release of held) release();
+  });
+
+  it('advises as many jobs as fill the slots twice at the recent members per job', () => {
+    const s = slots(100);
+    const advised: number[] = [];
+    s.onJobConcurrency((jobs) => advised.push(jobs));
+    assert.equal(s.jobConcurrency, 100, 'single deliveries: one job per slot');
+    for (let i = 0; i < 60; i++) s.jobStarted(50);
+    assert.ok(s.jobConcurrency >= 4 && s.jobConcurrency <= 5, `groups of 50: ${s.jobConcurrency}`);
+    for (let i = 0; i < 80; i++) s.jobStarted(1);
+    assert.ok(s.jobConcurrency >= 90, `singles again: ${s.jobConcurrency}`);
+    assert.ok(advised.length > 2 && advised.every((n) => n >= 2 && n <= 100));
   });
 });

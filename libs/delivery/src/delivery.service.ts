@@ -190,7 +190,7 @@ export class DeliveryService {
         responseStatus: result.kind === 'response' ? result.status : null,
         errorKind: result.kind === 'error' ? result.errorKind : null,
         errorMessage: result.kind === 'error' ? result.message : null,
-        responseBody: result.kind === 'response' ? redactEcho(result.body, built.sensitive()) : null,
+        responseBody: result.kind === 'response' ? redactEcho(result.body, () => built.sensitive()) : null,
         status,
         nextAttemptAt: verdict.outcome === 'retry' ? new Date(this.clock.now() + verdict.delayMs) : null,
         lastError: verdict.outcome === 'succeeded' ? null : verdict.reason,
