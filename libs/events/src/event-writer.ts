@@ -15,10 +15,13 @@ export type WriteResult = { created: true; accepted: AcceptedEvent } | { created
 /** Event inserts in batches (group commit; see Batcher): under load, concurrent dispatches share one
  * statement and one commit, deliveries included, and the first attempts of those deliveries share
  * group jobs (the statement names the groups, so their jobs are added here, for the whole batch).
- * Each request is answered only after its own row has committed and its jobs were added. */
+ * Each request is answered only after its own row has committed and its jobs were added (the next
+ * batch's insert does not wait for those adds). */
 @Injectable()
 export class EventWriter {
-  private readonly batcher: Batcher<EventToInsert, WriteResult>;
+  /** Each answer comes with its batch's enqueue, awaited by the caller outside the batcher, so the
+   * next insert does not wait for Redis. */
+  private readonly batcher: Batcher<EventToInsert, { result: WriteResult; enqueued: Promise<void> }>;
 
   private readonly inlineFanOutMax: number;
   private readonly reportBatchDispatch: (size: number) => void;
@@ -32,10 +35,10 @@ export class EventWriter {
   ) {
     this.inlineFanOutMax = config.inlineFanOutMax;
     this.reportBatchDispatch = sizes.reporter('event-batch-dispatch');
-    const runMany = async (batch: EventToInsert[]): Promise<WriteResult[]> => {
+    const runMany = async (batch: EventToInsert[]) => {
       const accepted = await events.acceptMany(batch, config.inlineFanOutMax);
-      await this.enqueueFirstAttempts(accepted.map((a, n) => ({ tenantId: batch[n]!.tenantId, accepted: a })));
-      return Promise.all(batch.map(async (i, n) => (accepted[n] ? { created: true as const, accepted: accepted[n] } : this.existing(i))));
+      const enqueued = this.enqueueFirstAttempts(accepted.map((a, n) => ({ tenantId: batch[n]!.tenantId, accepted: a })));
+      return Promise.all(batch.map(async (i, n) => ({ result: accepted[n] ? { created: true as const, accepted: accepted[n] } : await this.existing(i), enqueued })));
     };
     this.batcher = new Batcher({
       maxBatch: 200,
@@ -48,8 +51,10 @@ export class EventWriter {
     });
   }
 
-  write(tenantId: string, event: NewEvent): Promise<WriteResult> {
-    return this.batcher.submit({ tenantId, event });
+  async write(tenantId: string, event: NewEvent): Promise<WriteResult> {
+    const { result, enqueued } = await this.batcher.submit({ tenantId, event });
+    await enqueued;
+    return result;
   }
 
   /** A batch from one request, stored in one statement of its own (it is a group already; the
@@ -71,7 +76,7 @@ export class EventWriter {
 
   /** After commit, the jobs of the deliveries created with the events (a fan-out too large to be
    * inline is the event service's fan-out job). Best effort: a failure is logged, and the
-   * reconciler finds what has no job. */
+   * reconciler finds what has no job; it never rejects. */
   private async enqueueFirstAttempts(items: ReadonlyArray<{ tenantId: string; accepted: AcceptedEvent | null }>): Promise<void> {
     const created = items.filter((i): i is { tenantId: string; accepted: AcceptedEvent } => i.accepted !== null && i.accepted.fannedOut);
     const deliveries = created.flatMap((i) => i.accepted.deliveries.map((d) => ({ tenantId: i.tenantId, ...d })));
