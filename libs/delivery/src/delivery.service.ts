@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock, LOGGER, type Logger } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { classifyAttempt, DomainEvents } from '#libs/domain-events';
-import { JobProducer } from '#libs/queue';
+import { JobProducer, type DeliveryJobRequest } from '#libs/queue';
 import { AttemptLoader } from './attempt-loader.js';
 import { AttemptRecorder } from './attempt-recorder.js';
 import { AttemptSlots } from './attempt-slots.js';
@@ -97,7 +97,7 @@ export class DeliveryService {
       asked();
       throw err;
     }
-    const handOver: Array<{ tenantId: string; deliveryId: string; endpointId: string; delayMs: number }> = [];
+    const handOver: DeliveryJobRequest[] = [];
     const counts = { outcome: 'done' as const, sent: 0, skipped: 0, handedOver: 0 };
     // Each member asks for its slot synchronously as it starts (attemptLoaded up to admission).
     const running = contexts.map(async (ctx) => {
@@ -190,7 +190,7 @@ export class DeliveryService {
         responseStatus: result.kind === 'response' ? result.status : null,
         errorKind: result.kind === 'error' ? result.errorKind : null,
         errorMessage: result.kind === 'error' ? result.message : null,
-        responseBody: result.kind === 'response' ? redactEcho(result.body, () => built.sensitive()) : null,
+        responseBody: result.kind === 'response' ? redactEcho(result.body, built.sensitive) : null,
         status,
         nextAttemptAt: verdict.outcome === 'retry' ? new Date(this.clock.now() + verdict.delayMs) : null,
         lastError: verdict.outcome === 'succeeded' ? null : verdict.reason,
