@@ -6,7 +6,8 @@
 //   --out <file>      where to write the JSON (default bench/results/latest.json)
 //   --profile         where a delivery's CPU goes (bench/profile.ts): the limit, then throughput (or --only)
 //                     on a Redis of the bench's own, with CPU profiles; --baseline <commit> alternates
-//                     that commit with this tree, --rounds <n> times (default 2); --no-cpu-prof skips the profiler
+//                     that commit with this tree, --rounds <n> times (default 2); --no-cpu-prof skips the profiler;
+//                     --warmup <f> first runs each scenario unmeasured at f times the scale (default 0.2; 0: none)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     baseline: { type: 'string' },
     rounds: { type: 'string' },
+    warmup: { type: 'string' },
     'no-cpu-prof': { type: 'boolean', default: false },
   },
 });
@@ -50,6 +52,7 @@ if (values.profile) {
     scale,
     baseline: values.baseline,
     rounds: values.rounds ? Number(values.rounds) : values.baseline ? 2 : 1,
+    warmup: values.warmup === undefined ? 0.2 : Number(values.warmup),
     cpuProf: !values['no-cpu-prof'],
     env: appEnv,
     log,

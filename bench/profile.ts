@@ -4,7 +4,9 @@
 // bench's own server), Redis commands (by command) and Postgres transactions per delivery, the ratio
 // to the limit, and a per-package summary of the profiles. `--baseline <commit>` builds that commit in
 // a temporary worktree and alternates it with this tree, `--rounds` times, all in one run, so the
-// before and after come from the same machine state.
+// before and after come from the same machine state. `--warmup <f>` (default 0.2) first runs each
+// measured scenario unmeasured at f times the scale on the same processes, so that JIT compilation,
+// pools and caches are not charged to the measured deliveries.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -204,6 +206,9 @@ export interface Measured {
 }
 
 const IDLE_MS = 5_000;
+/** Scenarios whose warm-up pass ends whole (every delivery answered) on receiver groups of its own;
+ * the latency and noisy-neighbour ones would leave load, or hanging requests, in the measurement. */
+const WARMABLE = new Set(['throughput', 'batching', 'fanOut']);
 const r2 = (v: number) => Math.round(v * 100) / 100;
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
 
@@ -213,6 +218,9 @@ export interface ProfileOptions {
   scale: number;
   baseline?: string;
   rounds: number;
+  /** Before each measured scenario, run it unmeasured at this fraction of the scale (0: none), so
+   * that the measurement is of warm processes: JIT compilation, connection pools and caches. */
+  warmup: number;
   cpuProf: boolean;
   env: Record<string, string>;
   log: (m: string) => void;
@@ -272,6 +280,7 @@ export async function runProfile(o: ProfileOptions): Promise<{ limitPerSecond: n
         const results: Record<string, any> = { limit: limitResult };
         for (const [name, scenario] of o.scenarios) {
           const ctx: BenchContext = { platform: live, receiver, scale: o.scale, log: o.log, results };
+          if (o.warmup > 0 && WARMABLE.has(name)) await scenario({ ...ctx, scale: o.scale * o.warmup, results: {}, warmUp: true });
           // What the idle platform costs per second (BullMQ's polling and stall checks, timers, the
           // bench's ANALYZE): on a loaded machine a run takes longer, and that cost would be charged
           // to each delivery. The table shows CPU and Redis commands net of it.

@@ -12,9 +12,14 @@ export interface BenchContext {
   scale: number;
   log: (msg: string) => void;
   results: Record<string, any>;
+  /** Set on the profile's unmeasured warm-up pass (`--warmup`; throughput, batching and fan-out):
+   * the receiver groups they count are their own, so the measured pass counts only its deliveries. */
+  warmUp?: boolean;
 }
 
 const SECRET = 'whsec_' + Buffer.alloc(32, 7).toString('base64');
+/** A receiver group's name: its own on a warm-up pass (see BenchContext.warmUp). */
+const groupName = (ctx: BenchContext, name: string) => (ctx.warmUp ? `${name}w` : name);
 export const scaled = (ctx: BenchContext, n: number, min: number) => Math.max(min, Math.round(n * ctx.scale));
 
 /** Sends events to the API over a keep-alive pool, with `data.sentAt` set just before each send. */
@@ -90,7 +95,8 @@ export async function limit(ctx: BenchContext) {
 
 /** 50,000 events to one endpoint, dispatched at concurrency 50; deliveries/s from the first dispatch
  * to the last receipt, and every attempt must be in the log. */
-async function endToEnd(ctx: BenchContext, group: string, options: object) {
+async function endToEnd(ctx: BenchContext, measuredGroup: string, options: object) {
+  const group = groupName(ctx, measuredGroup);
   const events = scaled(ctx, 50_000, 200);
   const api = await ctx.platform.createTenant(group);
   const type = `bench.${group}`;
@@ -150,14 +156,14 @@ export async function fanOut(ctx: BenchContext) {
   const events = scaled(ctx, 100, 1);
   const endpoints = scaled(ctx, 1_000, 5);
   const api = await ctx.platform.createTenant('fan-out');
-  await closedLoop(20, (n) => n < endpoints, async (n) => void (await endpoint(api, ctx.receiver.url(`/fan/${n}`), ['bench.fanout'])));
+  await closedLoop(20, (n) => n < endpoints, async (n) => void (await endpoint(api, ctx.receiver.url(`/${groupName(ctx, 'fan')}/${n}`), ['bench.fanout'])));
   const dispatcher = new Dispatcher(ctx.platform.apiUrl, 10);
   const t0 = wallClock();
   await closedLoop(10, (n) => n < events, async () => void (await dispatcher.send(api, 'bench.fanout')));
   await dispatcher.close();
   const expected = events * endpoints;
-  const complete = await ctx.receiver.waitForCount('fan', expected, Math.max(60_000, expected * 3));
-  const stats = await ctx.receiver.stats('fan');
+  const complete = await ctx.receiver.waitForCount(groupName(ctx, 'fan'), expected, Math.max(60_000, expected * 3));
+  const stats = await ctx.receiver.stats(groupName(ctx, 'fan'));
   const seconds = (stats.lastAt - t0) / 1000;
   return { events, endpoints, deliveries: expected, received: stats.count, complete, seconds: round(seconds), perSecond: Math.round(stats.count / seconds), dispatchErrors: dispatcher.errors };
 }

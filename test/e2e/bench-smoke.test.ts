@@ -49,4 +49,28 @@ describe('bench harness smoke run', () => {
     assert.ok(r.endpointStats.attemptRows === 50_000 && Math.abs(r.endpointStats.rollupRows.minutes - 2 * 24 * 60) <= 2 && r.endpointStats.rollupRows.periods >= 7 * 60, JSON.stringify(r.endpointStats));
     assert.ok(report.checks.length >= 10);
   });
+
+  it('profiles a scenario after an unmeasured warm-up pass, counting only the measured deliveries', async () => {
+    const out = join(dir, 'profile.json');
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const child = spawn(process.execPath, ['dist/bench/bench.js', '--profile', '--scale', '0.005', '--only', 'throughput', '--no-cpu-prof', '--warmup', '1', '--out', out], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BENCH_NAME_PREFIX: `${runId}_`, BENCH_PG_URL: pgBase },
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0, output);
+
+    const { profile } = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(profile.runs.length, 1, output);
+    const run = profile.runs[0];
+    // The warm-up sent as many events again, to a receiver group of its own: none of them is counted.
+    assert.ok(run.result.complete && run.result.allAttemptsLogged, JSON.stringify(run.result));
+    assert.equal(run.result.distinctDeliveries, run.result.events, JSON.stringify(run.result));
+    assert.equal(run.items, run.result.events);
+    assert.ok(run.cpuMsPerItem.platform > 0 && run.redisCommandsPerItem > 0, JSON.stringify(run));
+  });
 });
