@@ -35,5 +35,5 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/apps/console/dist ./apps/console/dist
 USER node
 EXPOSE 3000 3001
-# The API by default; the worker runs `node --max-old-space-size=192 dist/apps/worker/src/main.js`, the migration `npm run db:migrate`.
-CMD ["node", "--max-old-space-size=192", "dist/apps/api/src/main.js"]
+# The API by default; the worker runs `node --max-old-space-size=192 --max-semi-space-size=16 dist/apps/worker/src/main.js`, the migration `npm run db:migrate`.
+CMD ["node", "--max-old-space-size=192", "--max-semi-space-size=16", "dist/apps/api/src/main.js"]

@@ -211,8 +211,8 @@ async function build() {
 function runPlatform() {
   const processes = [
     // The same heap caps as `npm run start:api` / `start:worker` (bench/README.md: they bound the RSS).
-    { name: 'api', main: 'dist/apps/api/src/main.js', nodeArgs: ['--max-old-space-size=192'] },
-    { name: 'worker', main: 'dist/apps/worker/src/main.js', nodeArgs: ['--max-old-space-size=192'] },
+    { name: 'api', main: 'dist/apps/api/src/main.js', nodeArgs: ['--max-old-space-size=192', '--max-semi-space-size=16'] },
+    { name: 'worker', main: 'dist/apps/worker/src/main.js', nodeArgs: ['--max-old-space-size=192', '--max-semi-space-size=16'] },
   ];
   let stopping = null;
   let failed = false;
