@@ -7,7 +7,7 @@
 //   --profile         where a delivery's CPU goes (bench/profile.ts): the limit, then throughput (or --only)
 //                     on a Redis of the bench's own, with CPU profiles; --baseline <commit> alternates
 //                     that commit with this tree, --rounds <n> times (default 2); --no-cpu-prof skips the profiler;
-//                     --warmup <f> first runs each scenario unmeasured at f times the scale (default 0.2; 0: none)
+//                     --warmup <f> first runs throughput, batching and fanOut unmeasured at f times the scale (default 0.2; 0: none)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -37,6 +37,8 @@ const { values } = parseArgs({
 });
 const scale = values.scale ? Number(values.scale) : values.quick ? 0.1 : 1;
 if (!(scale > 0)) throw new Error('--scale must be a positive number');
+const warmup = values.warmup === undefined ? 0.2 : Number(values.warmup);
+if (!(warmup >= 0)) throw new Error('--warmup must be a number, 0 or more');
 const only = values.only ? (values.only.split(',').map((s) => s.trim()) as ScenarioName[]) : (Object.keys(SCENARIOS) as ScenarioName[]);
 for (const name of only) if (!(name in SCENARIOS)) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
 const outFile = values.out ?? join(ROOT, 'bench/results/latest.json');
@@ -52,7 +54,7 @@ if (values.profile) {
     scale,
     baseline: values.baseline,
     rounds: values.rounds ? Number(values.rounds) : values.baseline ? 2 : 1,
-    warmup: values.warmup === undefined ? 0.2 : Number(values.warmup),
+    warmup,
     cpuProf: !values['no-cpu-prof'],
     env: appEnv,
     log,

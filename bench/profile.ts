@@ -4,8 +4,8 @@
 // bench's own server), Redis commands (by command) and Postgres transactions per delivery, the ratio
 // to the limit, and a per-package summary of the profiles. `--baseline <commit>` builds that commit in
 // a temporary worktree and alternates it with this tree, `--rounds` times, all in one run, so the
-// before and after come from the same machine state. `--warmup <f>` (default 0.2) first runs each
-// measured scenario unmeasured at f times the scale on the same processes, so that JIT compilation,
+// before and after come from the same machine state. `--warmup <f>` (default 0.2) first runs the
+// throughput, batching or fan-out scenario unmeasured at f times the scale on the same processes, so that JIT compilation,
 // pools and caches are not charged to the measured deliveries.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';

@@ -155,15 +155,16 @@ async function waitForAttempts(ctx: BenchContext, endpointId: string, expected: 
 export async function fanOut(ctx: BenchContext) {
   const events = scaled(ctx, 100, 1);
   const endpoints = scaled(ctx, 1_000, 5);
+  const group = groupName(ctx, 'fan');
   const api = await ctx.platform.createTenant('fan-out');
-  await closedLoop(20, (n) => n < endpoints, async (n) => void (await endpoint(api, ctx.receiver.url(`/${groupName(ctx, 'fan')}/${n}`), ['bench.fanout'])));
+  await closedLoop(20, (n) => n < endpoints, async (n) => void (await endpoint(api, ctx.receiver.url(`/${group}/${n}`), ['bench.fanout'])));
   const dispatcher = new Dispatcher(ctx.platform.apiUrl, 10);
   const t0 = wallClock();
   await closedLoop(10, (n) => n < events, async () => void (await dispatcher.send(api, 'bench.fanout')));
   await dispatcher.close();
   const expected = events * endpoints;
-  const complete = await ctx.receiver.waitForCount(groupName(ctx, 'fan'), expected, Math.max(60_000, expected * 3));
-  const stats = await ctx.receiver.stats(groupName(ctx, 'fan'));
+  const complete = await ctx.receiver.waitForCount(group, expected, Math.max(60_000, expected * 3));
+  const stats = await ctx.receiver.stats(group);
   const seconds = (stats.lastAt - t0) / 1000;
   return { events, endpoints, deliveries: expected, received: stats.count, complete, seconds: round(seconds), perSecond: Math.round(stats.count / seconds), dispatchErrors: dispatcher.errors };
 }
