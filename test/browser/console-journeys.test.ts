@@ -118,9 +118,16 @@ describe('console: an operator creates a tenant and hands it a portal link', () 
     const readOnlyBox = card.getByRole('checkbox', { name: 'Read-only' });
     if (readOnly) await readOnlyBox.check();
     else await readOnlyBox.uncheck();
-    await card.getByRole('button', { name: 'Create portal link' }).click();
     const shown = card.getByLabel('Portal link URL');
-    await see(shown.filter({ hasText: /token=hrp_/ }));
+    const before = (await shown.count()) > 0 ? await shown.textContent() : null;
+    await card.getByRole('button', { name: 'Create portal link' }).click();
+    // Wait for this request's link, not the one shown before it: its scope in words, and another token.
+    const notice = card.getByRole('status', { name: `Portal link of ${tenantName}` });
+    await see(notice.filter({ hasText: readOnly ? /^Portal link \(read-only\), valid until/ : /^Portal link, valid until/ }));
+    await waitUntil(async () => {
+      const text = await shown.textContent();
+      return text !== null && text !== before && /token=hrp_/.test(text);
+    }, UI_WAIT_MS, 'the new portal link');
     const url = new URL((await shown.textContent()) ?? '');
     assert.equal(url.pathname, '/console/portal');
     assert.match(url.hash, /^#token=hrp_/);
@@ -164,6 +171,10 @@ describe('console: an operator creates a tenant and hands it a portal link', () 
 
     // A read-only link reads the same tenant and is refused, in words, when it writes.
     const readOnlyLink = await createPortalLink(page, 'Acme Portal', true);
+    // The notice describes the link it shows, not the checkbox: unchecking the box does not relabel it.
+    await card.getByRole('checkbox', { name: 'Read-only' }).uncheck();
+    const notice = card.getByRole('status', { name: 'Portal link of Acme Portal' });
+    assert.match((await notice.textContent()) ?? '', /^Portal link \(read-only\), valid until/);
     const ro = await (await b.browser.newContext()).newPage();
     await ro.goto(readOnlyLink);
     await see(ro.getByRole('link', { name: f.receiver.url('/acme') }));

@@ -102,6 +102,8 @@ function TenantCard({ tenant, onChanged }: { tenant: Tenant; onChanged: () => vo
 
   async function link(e: FormEvent) {
     e.preventDefault();
+    // The link shown is always the one this request made: the previous one goes before the new one is asked for.
+    setPortal(null);
     const r = await writes.portal.run(tenant.id, { expiresInSeconds: Math.round(Number(hours) * 3600), readOnly });
     if (r) setPortal(r);
   }
@@ -161,7 +163,7 @@ function TenantCard({ tenant, onChanged }: { tenant: Tenant; onChanged: () => vo
       {portal && (
         <div className="notice" role="status" aria-label={`Portal link of ${tenant.name}`}>
           <p>
-            Portal link{readOnly ? ' (read-only)' : ''}, valid until <Time value={portal.expiresAt} />. Anyone with it sees this tenant: hand it only to the tenant.
+            Portal link{portal.readOnly ? ' (read-only)' : ''}, valid until <Time value={portal.expiresAt} />. Anyone with it sees this tenant: hand it only to the tenant.
           </p>
           <p>
             <code className="mono break" aria-label="Portal link URL">
