@@ -7,7 +7,7 @@
 //   --profile         where a delivery's CPU goes (bench/profile.ts): the limit, then throughput (or --only)
 //                     on a Redis of the bench's own, with CPU profiles; --baseline <commit> alternates
 //                     that commit with this tree, --rounds <n> times (default 2); --no-cpu-prof skips the profiler;
-//                     --warmup <f> first runs throughput, batching and fanOut unmeasured at f times the scale (default 0.2; 0: none)
+//                     --warmup <f> first runs throughput, batching, fanOut and latency (also before noisyNeighbour) unmeasured at f times the scale (default 0.2; 0: none)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';

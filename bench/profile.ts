@@ -5,8 +5,9 @@
 // to the limit, and a per-package summary of the profiles. `--baseline <commit>` builds that commit in
 // a temporary worktree and alternates it with this tree, `--rounds` times, all in one run, so the
 // before and after come from the same machine state. `--warmup <f>` (default 0.2) first runs the
-// throughput, batching or fan-out scenario unmeasured at f times the scale on the same processes, so that JIT compilation,
-// pools and caches are not charged to the measured deliveries.
+// throughput, batching, fan-out or latency scenario (the latency one before the noisy neighbour)
+// unmeasured at f times the scale on the same processes, so that JIT compilation, pools and caches
+// are not charged to the measured deliveries.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -14,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { BenchPlatform, cpuSeconds, ReceiverProcess, ROOT } from './platform.js';
-import type { BenchContext } from './scenarios.js';
+import { batching, fanOut, latency, throughput, type BenchContext } from './scenarios.js';
 
 type Scenario = (ctx: BenchContext) => Promise<Record<string, any>>;
 
@@ -206,9 +207,10 @@ export interface Measured {
 }
 
 const IDLE_MS = 5_000;
-/** Scenarios whose warm-up pass ends whole (every delivery answered) on receiver groups of its own;
- * the latency and noisy-neighbour ones would leave load, or hanging requests, in the measurement. */
-const WARMABLE = new Set(['throughput', 'batching', 'fanOut']);
+/** Each warmed scenario and the scenario that warms it: a pass that ends whole (every delivery
+ * answered) on receiver groups of its own. The noisy neighbour's own would leave hanging requests in
+ * the measurement, so the latency scenario (the same steady 500 events/s, all healthy) warms it. */
+const WARMED_BY: Record<string, Scenario> = { throughput, batching, fanOut, latency, noisyNeighbour: latency };
 const r2 = (v: number) => Math.round(v * 100) / 100;
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
 
@@ -280,7 +282,8 @@ export async function runProfile(o: ProfileOptions): Promise<{ limitPerSecond: n
         const results: Record<string, any> = { limit: limitResult };
         for (const [name, scenario] of o.scenarios) {
           const ctx: BenchContext = { platform: live, receiver, scale: o.scale, log: o.log, results };
-          if (o.warmup > 0 && WARMABLE.has(name)) await scenario({ ...ctx, scale: o.scale * o.warmup, results: {}, warmUp: true });
+          const warmUp = WARMED_BY[name];
+          if (o.warmup > 0 && warmUp) await warmUp({ ...ctx, scale: o.scale * o.warmup, results: {}, warmUp: true });
           // What the idle platform costs per second (BullMQ's polling and stall checks, timers, the
           // bench's ANALYZE): on a loaded machine a run takes longer, and that cost would be charged
           // to each delivery. The table shows CPU and Redis commands net of it.

@@ -247,11 +247,12 @@ export async function steady(ctx: BenchContext, rate: number, durationMs: number
 /** 5. Latency at a steady 500 events/s. */
 export async function latency(ctx: BenchContext) {
   const durationMs = scaled(ctx, 30_000, 1_000);
-  const api = await ctx.platform.createTenant('latency');
-  await endpoint(api, ctx.receiver.url('/lat/e'), ['bench.latency']);
+  const group = groupName(ctx, 'lat');
+  const api = await ctx.platform.createTenant(group === 'lat' ? 'latency' : group);
+  await endpoint(api, ctx.receiver.url(`/${group}/e`), ['bench.latency']);
   const run = await steady(ctx, 500, durationMs, () => api, 'bench.latency');
-  const complete = await ctx.receiver.waitForCount('lat', run.started - run.errors, 60_000);
-  const stats = await ctx.receiver.stats('lat');
+  const complete = await ctx.receiver.waitForCount(group, run.started - run.errors, 60_000);
+  const stats = await ctx.receiver.stats(group);
   return { ratePerSecond: 500, seconds: durationMs / 1000, ...run, received: stats.count, complete, latencyMs: summarize(stats.latenciesMs) };
 }
 

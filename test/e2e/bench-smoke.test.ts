@@ -50,10 +50,10 @@ describe('bench harness smoke run', () => {
     assert.ok(report.checks.length >= 10);
   });
 
-  it('profiles a scenario after an unmeasured warm-up pass, counting only the measured deliveries', async () => {
+  it('profiles scenarios after an unmeasured warm-up pass, counting only the measured deliveries', async () => {
     const out = join(dir, 'profile.json');
     const root = fileURLToPath(new URL('../../..', import.meta.url));
-    const child = spawn(process.execPath, ['dist/bench/bench.js', '--profile', '--scale', '0.005', '--only', 'throughput', '--no-cpu-prof', '--warmup', '1', '--out', out], {
+    const child = spawn(process.execPath, ['dist/bench/bench.js', '--profile', '--scale', '0.005', '--only', 'throughput,latency', '--no-cpu-prof', '--warmup', '1', '--out', out], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, BENCH_NAME_PREFIX: `${runId}_`, BENCH_PG_URL: pgBase },
@@ -65,12 +65,17 @@ describe('bench harness smoke run', () => {
     assert.equal(code, 0, output);
 
     const { profile } = JSON.parse(readFileSync(out, 'utf8'));
-    assert.equal(profile.runs.length, 1, output);
-    const run = profile.runs[0];
+    assert.equal(profile.runs.length, 2, output);
+    const [run, lat] = profile.runs;
     // The warm-up sent as many events again, to a receiver group of its own: none of them is counted.
     assert.ok(run.result.complete && run.result.allAttemptsLogged, JSON.stringify(run.result));
     assert.equal(run.result.distinctDeliveries, run.result.events, JSON.stringify(run.result));
     assert.equal(run.items, run.result.events);
     assert.ok(run.cpuMsPerItem.platform > 0 && run.redisCommandsPerItem > 0, JSON.stringify(run));
+    // The latency scenario's warm-up ran as long at the same rate, to its own group: the latencies are the measured events' only.
+    assert.match(lat.label, /latency$/);
+    assert.ok(lat.result.complete && lat.result.started > 0, JSON.stringify(lat.result));
+    assert.equal(lat.result.received, lat.result.started - lat.result.errors, JSON.stringify(lat.result));
+    assert.equal(lat.result.latencyMs.samples, lat.result.received, JSON.stringify(lat.result));
   });
 });
