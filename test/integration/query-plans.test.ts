@@ -133,6 +133,31 @@ describe('hot-path statements keep index plans as the tables grow (generic plans
     assert.deepEqual(problems, []);
   });
 
+  it('at low load, each statement that runs once or more per delivery keeps its generic plan instead of being planned on every call', async () => {
+    // As the repositories send them (named, extended protocol), one row each time, as at a few events
+    // a second: Postgres makes custom plans for the first five executions, then keeps the generic plan
+    // only when it is estimated no dearer than theirs.
+    const perDelivery = new Set(['api key lookup', 'event and delivery insert (acceptMany)', 'attempt load (loadManyForAttempt)', 'attempt record (recordAttempts)']);
+    const own = new pg.Client({ connectionString: db.url });
+    await own.connect();
+    try {
+      for (const [i, s] of statements.entries()) {
+        if (!perDelivery.has(s.name)) continue;
+        for (let n = 0; n < 12; n++) {
+          await own.query('BEGIN');
+          await own.query({ name: `hot${i}`, text: s.text, values: s.values });
+          await own.query('ROLLBACK');
+        }
+      }
+      const { rows } = await own.query<{ name: string; generic_plans: string; custom_plans: string }>(`SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'hot%'`);
+      assert.equal(rows.length, perDelivery.size);
+      const replanned = rows.filter((r) => Number(r.custom_plans) > 5).map((r) => `${statements[Number(r.name.slice(3))]!.name}: ${r.custom_plans} custom plans in 12 calls`);
+      assert.deepEqual(replanned, []);
+    } finally {
+      await own.end();
+    }
+  });
+
   it('the migration sets autovacuum so that the growing tables are analysed as they grow', async () => {
     const { rows } = await db.pool.query<{ relname: string; reloptions: string[] | null }>(
       `SELECT relname, reloptions FROM pg_class WHERE relname = ANY($1) AND relkind = 'r'`,

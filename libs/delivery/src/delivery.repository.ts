@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '#libs/database';
+import { lengthHidden, PrismaService } from '#libs/database';
 import { uuidv7 } from '#libs/common';
 import type { PayloadFormatName, SignatureOptions } from '#libs/endpoints';
 import type { AttemptView } from './delivery-log.js';
@@ -166,7 +166,8 @@ export class DeliveryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** What attempts of these deliveries need, in one round trip, but for the endpoint's options and
-   * secrets, which the worker caches by the row's version; answers line up with the keys. */
+   * secrets, which the worker caches by the row's version; answers line up with the keys (the
+   * keys' count hidden from the planner: see lengthHidden). */
   async loadManyForAttempt(keys: ReadonlyArray<{ tenantId: string; deliveryId: string }>): Promise<Array<LoadedDelivery | null>> {
     const rows = await this.prisma.rows<LoadedDelivery>(
       `SELECT d.id AS "deliveryId", d.tenant_id AS "tenantId", d.status::text AS status, d.attempt_count AS "attemptCount",
@@ -174,7 +175,7 @@ export class DeliveryRepository {
               b.id AS "batchId", e.id AS "endpointId", e.xmin::text AS "endpointVersion",
               (e.status = 'active' AND e.deleted_at IS NULL) AS "endpointActive",
               ev.id AS "eventId", ev.type AS "eventType", ev.created_at AS "eventCreatedAt", ev.data::text AS "eventDataJson"
-       FROM unnest($1::uuid[], $2::uuid[]) AS k(id, tenant_id)
+       FROM unnest(${lengthHidden('$1::uuid[]')}, $2::uuid[]) AS k(id, tenant_id)
        JOIN deliveries d ON d.id = k.id AND d.tenant_id = k.tenant_id
        JOIN endpoints e ON e.id = d.endpoint_id
        JOIN events ev ON ev.id = d.event_id
@@ -269,7 +270,7 @@ export class DeliveryRepository {
     const bcol = <T>(f: (b: BatchAttempt) => T) => batches.map(f);
     const recorded = await this.prisma.rows<{ delivery_id: string }>(
       `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::timestamptz[], $6::int[], $7::text[],
+         SELECT * FROM unnest(${lengthHidden('$1::uuid[]')}, $2::uuid[], $3::int[], $4::text[], $5::timestamptz[], $6::int[], $7::text[],
                               $8::uuid[], $9::timestamptz[], $10::int[], $11::text[], $12::text[], $13::text[], $14::uuid[])
            AS t(delivery_id, tenant_id, attempt_number, status, next_attempt_at, response_status, last_error,
                 attempt_id, started_at, duration_ms, error_kind, error_message, response_body, batch_id)
@@ -282,7 +283,7 @@ export class DeliveryRepository {
            last_error = i.last_error,
            updated_at = now(),
            completed_at = CASE WHEN i.status = 'pending' THEN NULL ELSE now() END
-         FROM unnest($15::uuid[], $16::uuid[], $17::int[], $18::text[], $19::timestamptz[], $20::text[])
+         FROM unnest(${lengthHidden('$15::uuid[]')}, $16::uuid[], $17::int[], $18::text[], $19::timestamptz[], $20::text[])
            AS i(id, tenant_id, attempt_number, status, next_attempt_at, last_error)
          WHERE b.id = i.id AND b.tenant_id = i.tenant_id AND b.status = 'pending' AND b.attempt_count = i.attempt_number - 1
          RETURNING b.id

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '#libs/database';
+import { lengthHidden, PrismaService } from '#libs/database';
 import { patternsMatching } from '#libs/endpoints';
 import { uuidv7 } from '#libs/common';
 import { DELIVERY_GROUP_MAX } from '#libs/queue';
@@ -57,7 +57,7 @@ export class EventRepository {
   async acceptMany(batch: ReadonlyArray<{ tenantId: string; event: NewEvent }>, inlineMax: number): Promise<Array<AcceptedEvent | null>> {
     const rows = await this.prisma.rows<{ kind: 'e' | 'd'; id: string; type: string | null; created_at: Date | null; fanned_out: boolean | null; event_id: string | null; endpoint_id: string | null; job_group: string | null }>(
       `WITH t AS (
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $7::text[]) AS t(id, tenant_id, type, data, idempotency_key, patterns)
+         SELECT * FROM unnest(${lengthHidden('$1::uuid[]')}, $2::uuid[], $3::text[], $4::text[], $5::text[], $7::text[]) AS t(id, tenant_id, type, data, idempotency_key, patterns)
        ),
        m AS (
          SELECT t.id AS event_id, x.endpoint_id, count(*) OVER (PARTITION BY t.id) AS n
