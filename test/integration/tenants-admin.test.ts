@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
-import { QueueName } from '#libs/queue';
+import { JobName, QueueName } from '#libs/queue';
 import { uuidv7 } from '#libs/common';
 import { usePlatform } from '../support/fixture.js';
 import { queueOptions, waitUntil } from '../support/test-env.js';
@@ -115,15 +115,29 @@ describe('tenants by external id, and deleting a tenant', () => {
     };
     const beforeDelete = await owned();
     for (const t of ['api_keys', 'endpoints', 'endpoint_secrets', 'events', 'deliveries', 'delivery_attempts', 'alert_outbox']) assert.ok(beforeDelete[t]! > 0, `${t} has rows of the tenant before: ${JSON.stringify(beforeDelete)}`);
-    const pendingJobs = async () => (await delivery.getJobs(['delayed', 'waiting', 'prioritized'])).filter((j) => j?.data.tenantId === doomed.id).length;
+    const doomedJobs = async () => (await delivery.getJobs(['delayed', 'waiting', 'prioritized'])).filter((j) => j?.data.tenantId === doomed.id);
+    const pendingJobs = async () => (await doomedJobs()).length;
     await waitUntil(async () => (await pendingJobs()) === 3, 10_000, 'three delayed retries of the doomed tenant');
-
-    const deleted = await platform.admin.delete(`/v1/admin/tenants/${doomed.id}`);
-    assert.equal(deleted.status, 204, deleted.text);
-    const deletedAt = Date.now();
+    // And first attempts still waiting in one group job (events created together): the queue is
+    // paused so that no worker takes it before the tenant goes.
+    await delivery.pause();
+    let deletedAt = 0;
+    try {
+      const waiting = await doomed.client.post('/v1/events/batch', { events: [4, 5, 6].map((n) => ({ type: 'doom.go', data: { n } })) });
+      assert.equal(waiting.status, 200, waiting.text);
+      await waitUntil(async () => (await pendingJobs()) === 4, 10_000, 'the delayed retries and one group job');
+      const group = (await doomedJobs()).find((j) => j.name === JobName.DeliverGroup);
+      assert.equal(group?.data.deliveryIds.length, 3, 'the three new deliveries share one group job');
+      const deleted = await platform.admin.delete(`/v1/admin/tenants/${doomed.id}`);
+      deletedAt = Date.now();
+      assert.equal(deleted.status, 204, deleted.text);
+      // Checked before the queue resumes: a worker would take the group job and end it quietly.
+      assert.equal(await pendingJobs(), 0, 'its queued retries and its group job were removed');
+    } finally {
+      await delivery.resume();
+    }
     assert.deepEqual(Object.values(await owned()).filter((n) => n > 0), [], 'no row of the tenant is left');
     assert.equal((await platform.query('SELECT count(*) AS n FROM tenants WHERE id = $1', [doomed.id]))[0].n, '0');
-    assert.equal(await pendingJobs(), 0, 'its queued retries were removed');
     assert.equal((await doomed.client.get('/v1/endpoints')).status, 401, 'its keys are refused at once');
     assert.equal((await platform.admin.get(`/v1/admin/tenants/${doomed.id}`)).status, 404);
     assert.equal((await platform.admin.delete(`/v1/admin/tenants/${doomed.id}`)).status, 404);

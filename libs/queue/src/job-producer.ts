@@ -143,10 +143,9 @@ export class JobProducer {
   }
 
   /** Best effort, for work whose rows are gone (a deleted tenant): removes the waiting and delayed
-   * jobs of these deliveries, batches and fan-outs. A job already running is locked and stays; it
-   * finds no row and ends quietly, as would any job left behind (a group job's members are found
-   * gone the same way). Returns how many jobs went. */
-  async removeJobsOf(deliveries: ReadonlyArray<{ id: string; series: number }>, fanOutEventIds: readonly string[], batchIds: readonly string[] = []): Promise<number> {
+   * jobs of these deliveries, batches, job groups and fan-outs. A job already running is locked and
+   * stays; it finds no row and ends quietly, as would any job left behind. Returns how many jobs went. */
+  async removeJobsOf(deliveries: ReadonlyArray<{ id: string; series: number }>, fanOutEventIds: readonly string[], batchIds: readonly string[] = [], groupIds: readonly string[] = []): Promise<number> {
     let removed = 0;
     const remove = async (queue: Queue, jobIds: string[]) => {
       for (let i = 0; i < jobIds.length; i += DELIVERY_ENQUEUE_CHUNK) {
@@ -157,6 +156,7 @@ export class JobProducer {
     await ready(this.deliveryQueue);
     await remove(this.deliveryQueue, deliveries.map((d) => jobIdFor.delivery(d.id, d.series)));
     await remove(this.deliveryQueue, batchIds.map(jobIdFor.batch));
+    await remove(this.deliveryQueue, groupIds.map(jobIdFor.group));
     await remove(this.fanOutQueue, fanOutEventIds.map(jobIdFor.fanOut));
     return removed;
   }

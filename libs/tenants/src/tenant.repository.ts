@@ -28,6 +28,8 @@ export interface DeletedTenant {
   pendingFanOutEventIds: string[];
   /** Its batches still pending, whose queued jobs can go. */
   pendingBatchIds: string[];
+  /** The job groups of its deliveries still waiting for their first attempt (one job each). */
+  pendingGroupIds: string[];
 }
 
 @Injectable()
@@ -112,12 +114,13 @@ export class TenantRepository {
    * the caller must still clean up in Redis and caches, or null when there is no such tenant. */
   async deleteAcrossTenants(id: string): Promise<DeletedTenant | null> {
     // The CTEs' SELECTs see the rows as they were when the statement began, before the cascade.
-    const rows = await this.prisma.rows<{ kind: 't' | 'k' | 'd' | 'f' | 'b'; v: string }>(
+    const rows = await this.prisma.rows<{ kind: 't' | 'k' | 'd' | 'g' | 'f' | 'b'; v: string }>(
       `WITH gone AS (DELETE FROM tenants WHERE id = $1::uuid RETURNING id)
        SELECT 't' AS kind, id::text AS v FROM gone
        UNION ALL SELECT 'k', key_hash FROM api_keys WHERE tenant_id = $1::uuid AND EXISTS (SELECT 1 FROM gone)
        UNION ALL SELECT 'k', token_hash FROM portal_sessions WHERE tenant_id = $1::uuid AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM gone)
        UNION ALL SELECT 'd', id::text || ' ' || series FROM deliveries WHERE tenant_id = $1::uuid AND status = 'pending' AND EXISTS (SELECT 1 FROM gone)
+       UNION ALL SELECT DISTINCT 'g', job_group::text FROM deliveries WHERE tenant_id = $1::uuid AND status = 'pending' AND series = 0 AND job_group IS NOT NULL AND EXISTS (SELECT 1 FROM gone)
        UNION ALL SELECT 'f', id::text FROM events WHERE tenant_id = $1::uuid AND fanned_out_at IS NULL AND EXISTS (SELECT 1 FROM gone)
        UNION ALL SELECT 'b', id::text FROM delivery_batches WHERE tenant_id = $1::uuid AND status = 'pending' AND EXISTS (SELECT 1 FROM gone)`,
       [id],
@@ -128,6 +131,6 @@ export class TenantRepository {
       const [deliveryId, series] = v.split(' ');
       return { id: deliveryId!, series: Number(series) };
     });
-    return { keyHashes: of('k'), pendingDeliveries, pendingFanOutEventIds: of('f'), pendingBatchIds: of('b') };
+    return { keyHashes: of('k'), pendingDeliveries, pendingFanOutEventIds: of('f'), pendingBatchIds: of('b'), pendingGroupIds: of('g') };
   }
 }

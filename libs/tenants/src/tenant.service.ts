@@ -134,7 +134,7 @@ export class TenantService {
       await this.revocations.publish(hash);
     }
     try {
-      const removed = await this.producer.removeJobsOf(gone.pendingDeliveries, gone.pendingFanOutEventIds, gone.pendingBatchIds);
+      const removed = await this.producer.removeJobsOf(gone.pendingDeliveries, gone.pendingFanOutEventIds, gone.pendingBatchIds, gone.pendingGroupIds);
       this.logger.info({ tenantId: id, pendingDeliveries: gone.pendingDeliveries.length, jobsRemoved: removed }, 'tenant deleted');
     } catch (err) {
       // Redis down: the jobs stay and end on their own when they find no row.
