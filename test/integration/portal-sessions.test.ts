@@ -111,6 +111,32 @@ describe('portal sessions (POST /v1/admin/tenants/:id/portal-sessions)', () => {
     });
   }
 
+  it("a new link removes up to 10 of its tenant's links that expired more than 30 days ago, and nothing else", async () => {
+    const owner = await platform.createTenant('purged');
+    const neighbour = await platform.createTenant('kept');
+    const insert = (tenantId: string, n: number, expiredDaysAgo: number) =>
+      platform.query(
+        `INSERT INTO portal_sessions (id, tenant_id, prefix, token_hash, read_only, created_at, expires_at)
+         SELECT uuid_generate_v7(), $1::uuid, 'hrp_old', md5(random()::text) || md5(random()::text), false,
+                now() - make_interval(days => $3::int + 1), now() - make_interval(days => $3::int) - make_interval(secs => g)
+         FROM generate_series(1, $2::int) g`,
+        [tenantId, n, expiredDaysAgo],
+      );
+    await insert(owner.id, 15, 31);
+    await insert(owner.id, 2, 29);
+    await insert(neighbour.id, 3, 40);
+    const count = async (tenantId: string, olderThanDays: number) =>
+      Number((await platform.query(`SELECT count(*) AS n FROM portal_sessions WHERE tenant_id = $1 AND expires_at < now() - make_interval(days => $2::int)`, [tenantId, olderThanDays]))[0].n);
+    assert.equal((await create({}, owner.id)).status, 201);
+    assert.equal(await count(owner.id, 30), 5, 'ten of the fifteen old links went');
+    assert.equal((await create({}, owner.id)).status, 201);
+    assert.equal(await count(owner.id, 30), 0, 'then the last five');
+    assert.equal(await count(owner.id, 28), 2, 'links expired less than 30 days ago stay');
+    assert.equal(await count(neighbour.id, 30), 3, "another tenant's old links stay");
+    const listed = await platform.admin.get(`/v1/admin/tenants/${owner.id}/portal-sessions`);
+    assert.equal(listed.body.data.length, 4, 'the two new links and the two recent expired ones');
+  });
+
   it('an unknown tenant, or an id that is not one, is a 404; so is revoking an unknown session', async () => {
     const res = await create({}, '0192f0c8-7d4e-7abc-8def-0123456789ab');
     assert.equal(res.status, 404);

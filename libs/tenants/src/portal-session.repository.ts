@@ -20,19 +20,32 @@ function toSession(r: SessionRow): PortalSession {
 
 const COLUMNS = 'id, tenant_id, prefix, token_hash, read_only, created_at, expires_at, revoked_at';
 
+/** Expired (or revoked, which expire within a day anyway) sessions stay listed this long after they expire. */
+export const PORTAL_SESSION_KEEP_DAYS = 30;
+/** The most old sessions one new link removes. */
+export const PORTAL_SESSION_PURGE_BATCH = 10;
+
 /** Portal links. Made and revoked by the admin for one tenant; a token finds its own tenant. */
 @Injectable()
 export class PortalSessionRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** A new session for the tenant, or null if there is no such tenant. Its expiry is computed by
-   * Postgres, so a clock skew between API instances does not shift it. */
+   * Postgres, so a clock skew between API instances does not shift it. The same statement removes
+   * up to PORTAL_SESSION_PURGE_BATCH of the tenant's sessions that expired more than
+   * PORTAL_SESSION_KEEP_DAYS ago: a tenant that gets a link per console visit does not grow the table
+   * for ever, and each new link removes more old ones than it adds. */
   async create(tenantId: string, token: GeneratedApiKey, expiresInSeconds: number, readOnly: boolean): Promise<PortalSession | null> {
     const rows = await this.prisma.rows<SessionRow>(
-      `INSERT INTO portal_sessions (id, tenant_id, prefix, token_hash, read_only, expires_at)
+      `WITH old AS (
+         DELETE FROM portal_sessions WHERE id IN (
+           SELECT id FROM portal_sessions WHERE tenant_id = $2::uuid AND expires_at < now() - make_interval(days => $7::int)
+           ORDER BY expires_at LIMIT $8::int FOR UPDATE SKIP LOCKED)
+       )
+       INSERT INTO portal_sessions (id, tenant_id, prefix, token_hash, read_only, expires_at)
        SELECT $1::uuid, t.id, $3, $4, $5, now() + make_interval(secs => $6::int) FROM tenants t WHERE t.id = $2::uuid
        RETURNING ${COLUMNS}`,
-      [uuidv7(), tenantId, token.prefix, token.hash, readOnly, expiresInSeconds],
+      [uuidv7(), tenantId, token.prefix, token.hash, readOnly, expiresInSeconds, PORTAL_SESSION_KEEP_DAYS, PORTAL_SESSION_PURGE_BATCH],
     );
     return rows[0] ? toSession(rows[0]) : null;
   }
