@@ -164,6 +164,28 @@ describe('SSRF: connect to the address that was checked (injected DNS)', () => {
     }
   });
 
+  it("the attempt's budget covers resolving and connecting: a name that answers late times out at the endpoint's timeoutMs, and nothing is sent", async () => {
+    let answer!: () => void;
+    const late = new Promise<void>((r) => (answer = r));
+    const sender = new WebhookSender(config, new Clock(), async () => {
+      await late;
+      return [{ address: '127.0.0.1', family: 4 }];
+    });
+    try {
+      const t0 = performance.now();
+      const r = await sender.send({ url: `http://rebind.test:${port}/late-dns`, body: '{}', headers: { 'content-type': 'application/json' }, timeoutMs: 300 });
+      const took = performance.now() - t0;
+      assert.equal(r.kind === 'error' && r.errorKind, 'timeout', JSON.stringify(r));
+      assert.ok(took < 2_000, `timed out after ${Math.round(took)} ms, not within the endpoint's 300 ms (the pool's own limit is 3,000)`);
+      // The name answers after the attempt ended: the connection may open, but no request goes out.
+      answer();
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(receiver.received('/late-dns').length, 0);
+    } finally {
+      await sender.onApplicationShutdown();
+    }
+  });
+
   it('an address beside the allow-listed one is still refused', async () => {
     const { sender } = senderWith(() => [{ address: '127.0.0.2', family: 4 }]);
     try {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { AppConfig } from '#libs/config';
 import { Clock } from '#libs/common';
 import type { HostResolver } from '#libs/security';
@@ -44,35 +44,81 @@ export class WebhookSender implements OnApplicationShutdown {
     });
   }
 
-  async send(webhook: OutgoingWebhook): Promise<AttemptResult> {
-    const controller = new AbortController();
-    const timeoutMs = Math.min(webhook.timeoutMs, this.timeoutMs);
-    const timer = setTimeout(() => controller.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs);
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
-    try {
-      // Redirects are never followed: undici follows none without its redirect interceptor.
-      const res = await request(webhook.url, {
-        method: 'POST',
-        dispatcher: this.agent,
-        headers: webhook.headers,
-        body: webhook.body,
-        signal: controller.signal,
-      });
-      const body = await readCapped(res.body, RESPONSE_BODY_CAP);
-      return {
-        kind: 'response',
-        status: res.statusCode,
-        body,
-        retryAfterMs: parseRetryAfter(res.headers['retry-after'], this.clock.now()),
-        durationMs: elapsed(),
+  /** One request through undici's dispatch API: the response is taken as it arrives (status,
+   * headers, at most RESPONSE_BODY_CAP bytes) without a body stream, an AbortSignal or a promise per
+   * step, which `request()` would add to every delivery. */
+  send(webhook: OutgoingWebhook): Promise<AttemptResult> {
+    return new Promise((resolve) => {
+      const timeoutMs = Math.min(webhook.timeoutMs, this.timeoutMs);
+      const started = performance.now();
+      const elapsed = () => Math.round(performance.now() - started);
+      let controller: Dispatcher.DispatchController | null = null;
+      let stopped: Error | null = null;
+      let settled = false;
+      let status = 0;
+      let retryAfter: string | string[] | undefined;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const settle = (result: AttemptResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(result);
       };
-    } catch (err) {
-      const cause = controller.signal.aborted && controller.signal.reason instanceof AttemptTimeoutError ? controller.signal.reason : err;
-      return { kind: 'error', errorKind: classifyNetworkError(cause), message: errorMessage(cause), durationMs: elapsed() };
-    } finally {
-      clearTimeout(timer);
-    }
+      const fail = (err: unknown) => settle({ kind: 'error', errorKind: classifyNetworkError(err), message: errorMessage(err), durationMs: elapsed() });
+      const respond = () =>
+        settle({ kind: 'response', status, body: bodyText(chunks, size), retryAfterMs: parseRetryAfter(retryAfter, this.clock.now()), durationMs: elapsed() });
+      /** Ends the request here (a timeout, a body over the cap): its connection is dropped. Before
+       * the request has a socket, it is dropped as soon as it gets one, before anything is written. */
+      const stop = (reason: Error) => {
+        stopped = reason;
+        controller?.abort(reason);
+      };
+      // The attempt's whole budget: connecting, then the request, then the response.
+      const timer = setTimeout(() => {
+        stop(new AttemptTimeoutError(timeoutMs));
+        fail(stopped);
+      }, timeoutMs);
+      let target: URL;
+      try {
+        target = new URL(webhook.url);
+      } catch (err) {
+        return fail(err);
+      }
+      try {
+        // Redirects are never followed: undici follows none without its redirect interceptor.
+        this.agent.dispatch(
+          { origin: target.origin, path: target.pathname + target.search, method: 'POST', headers: webhook.headers, body: webhook.body },
+          {
+            onRequestStart: (c) => {
+              controller = c;
+              if (stopped) c.abort(stopped);
+            },
+            onResponseStart: (_c, statusCode, headers) => {
+              status = statusCode;
+              retryAfter = headers['retry-after'];
+            },
+            onResponseData: (_c, chunk) => {
+              const room = RESPONSE_BODY_CAP - size;
+              if (chunk.length < room) {
+                chunks.push(chunk);
+                size += chunk.length;
+                return;
+              }
+              // A longer body is cut off at the cap and its connection dropped.
+              if (room > 0) chunks.push(chunk.subarray(0, room));
+              size = RESPONSE_BODY_CAP;
+              respond();
+              stop(new Error('response body over the cap'));
+            },
+            onResponseEnd: () => respond(),
+            onResponseError: (_c, err) => fail(err),
+          },
+        );
+      } catch (err) {
+        fail(err);
+      }
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -80,21 +126,8 @@ export class WebhookSender implements OnApplicationShutdown {
   }
 }
 
-/** Reads at most `cap` bytes; a longer body is cut off and its connection dropped. */
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown }, cap: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const room = cap - size;
-    if (chunk.length >= room) {
-      if (room > 0) chunks.push(chunk.subarray(0, room));
-      size = cap;
-      body.destroy();
-      break;
-    }
-    chunks.push(chunk);
-    size += chunk.length;
-  }
+/** The response body kept: what arrived, at most RESPONSE_BODY_CAP bytes, as text. */
+function bodyText(chunks: Buffer[], size: number): string {
   // Postgres text cannot hold NUL; a receiver's binary body must not break the attempt log.
   return Buffer.concat(chunks, size).toString('utf8').replace(/\u0000/g, '\uFFFD');
 }
