@@ -160,6 +160,62 @@ function toTarget(r: EndpointColumns): EndpointTarget {
  * (the rest comes from the worker's EndpointTargetCache, or loadEndpoints on a miss). */
 export type LoadedDelivery = Omit<AttemptContext, 'endpoint'> & { endpointId: string; endpointVersion: string; endpointActive: boolean };
 
+/** loadManyForAttempt's statement, built once: the same string object on every call, so naming its prepared statement is a lookup of a string already hashed. */
+const LOAD_FOR_ATTEMPT_SQL = `SELECT d.id AS "deliveryId", d.tenant_id AS "tenantId", d.status::text AS status, d.attempt_count AS "attemptCount",
+              d.series, d.series_start AS "seriesStart", d.next_attempt_at AS "nextAttemptAt",
+              b.id AS "batchId", e.id AS "endpointId", e.xmin::text AS "endpointVersion",
+              (e.status = 'active' AND e.deleted_at IS NULL) AS "endpointActive",
+              ev.id AS "eventId", ev.type AS "eventType", ev.created_at AS "eventCreatedAt", ev.data::text AS "eventDataJson"
+       FROM unnest(${lengthHidden('$1::uuid[]')}, $2::uuid[]) AS k(id, tenant_id)
+       JOIN deliveries d ON d.id = k.id AND d.tenant_id = k.tenant_id
+       JOIN endpoints e ON e.id = d.endpoint_id
+       JOIN events ev ON ev.id = d.event_id
+       LEFT JOIN delivery_batches b ON b.id = d.batch_id AND b.status = 'pending'`;
+
+/** recordAttempts' statement, built once (see LOAD_FOR_ATTEMPT_SQL). */
+const RECORD_ATTEMPTS_SQL = `WITH input AS (
+         SELECT * FROM unnest(${lengthHidden('$1::uuid[]')}, $2::uuid[], $3::int[], $4::text[], $5::timestamptz[], $6::int[], $7::text[],
+                              $8::uuid[], $9::timestamptz[], $10::int[], $11::text[], $12::text[], $13::text[], $14::uuid[])
+           AS t(delivery_id, tenant_id, attempt_number, status, next_attempt_at, response_status, last_error,
+                attempt_id, started_at, duration_ms, error_kind, error_message, response_body, batch_id)
+       ),
+       bat AS (
+         UPDATE delivery_batches b SET
+           attempt_count = i.attempt_number,
+           status = i.status::"DeliveryStatus",
+           next_attempt_at = i.next_attempt_at,
+           last_error = i.last_error,
+           updated_at = now(),
+           completed_at = CASE WHEN i.status = 'pending' THEN NULL ELSE now() END
+         FROM unnest(${lengthHidden('$15::uuid[]')}, $16::uuid[], $17::int[], $18::text[], $19::timestamptz[], $20::text[])
+           AS i(id, tenant_id, attempt_number, status, next_attempt_at, last_error)
+         WHERE b.id = i.id AND b.tenant_id = i.tenant_id AND b.status = 'pending' AND b.attempt_count = i.attempt_number - 1
+         RETURNING b.id
+       ),
+       upd AS (
+         UPDATE deliveries d SET
+           attempt_count = i.attempt_number,
+           status = i.status::"DeliveryStatus",
+           next_attempt_at = i.next_attempt_at,
+           last_status_code = i.response_status,
+           last_error = i.last_error,
+           updated_at = now(),
+           completed_at = CASE WHEN i.status = 'pending' THEN NULL ELSE now() END,
+           -- A finished delivery leaves its batch (its attempts keep batch_id): sent again, it is free
+           -- to join a new one.
+           batch_id = CASE WHEN i.status = 'pending' THEN d.batch_id END,
+           batch_position = CASE WHEN i.status = 'pending' THEN d.batch_position END
+         FROM input i
+         WHERE d.id = i.delivery_id AND d.tenant_id = i.tenant_id
+           AND d.status = 'pending' AND d.attempt_count = i.attempt_number - 1
+           AND (i.batch_id IS NULL OR i.batch_id IN (SELECT id FROM bat))
+         RETURNING d.id
+       )
+       INSERT INTO delivery_attempts (id, delivery_id, tenant_id, attempt_number, started_at, duration_ms, response_status, error_kind, error_message, response_body, batch_id)
+       SELECT i.attempt_id, i.delivery_id, i.tenant_id, i.attempt_number, i.started_at, i.duration_ms, i.response_status, i.error_kind, i.error_message, i.response_body, i.batch_id
+       FROM input i JOIN upd ON upd.id = i.delivery_id
+       RETURNING delivery_id`;
+
 /** The delivery hot path: one read before the request, one write after it. */
 @Injectable()
 export class DeliveryRepository {
@@ -170,16 +226,7 @@ export class DeliveryRepository {
    * keys' count hidden from the planner: see lengthHidden). */
   async loadManyForAttempt(keys: ReadonlyArray<{ tenantId: string; deliveryId: string }>): Promise<Array<LoadedDelivery | null>> {
     const rows = await this.prisma.rows<LoadedDelivery>(
-      `SELECT d.id AS "deliveryId", d.tenant_id AS "tenantId", d.status::text AS status, d.attempt_count AS "attemptCount",
-              d.series, d.series_start AS "seriesStart", d.next_attempt_at AS "nextAttemptAt",
-              b.id AS "batchId", e.id AS "endpointId", e.xmin::text AS "endpointVersion",
-              (e.status = 'active' AND e.deleted_at IS NULL) AS "endpointActive",
-              ev.id AS "eventId", ev.type AS "eventType", ev.created_at AS "eventCreatedAt", ev.data::text AS "eventDataJson"
-       FROM unnest(${lengthHidden('$1::uuid[]')}, $2::uuid[]) AS k(id, tenant_id)
-       JOIN deliveries d ON d.id = k.id AND d.tenant_id = k.tenant_id
-       JOIN endpoints e ON e.id = d.endpoint_id
-       JOIN events ev ON ev.id = d.event_id
-       LEFT JOIN delivery_batches b ON b.id = d.batch_id AND b.status = 'pending'`,
+      LOAD_FOR_ATTEMPT_SQL,
       [keys.map((k) => k.deliveryId), keys.map((k) => k.tenantId)],
     );
     const byId = new Map(rows.map((r) => [r.deliveryId, r]));
@@ -269,48 +316,7 @@ export class DeliveryRepository {
     const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
     const bcol = <T>(f: (b: BatchAttempt) => T) => batches.map(f);
     const recorded = await this.prisma.rows<{ delivery_id: string }>(
-      `WITH input AS (
-         SELECT * FROM unnest(${lengthHidden('$1::uuid[]')}, $2::uuid[], $3::int[], $4::text[], $5::timestamptz[], $6::int[], $7::text[],
-                              $8::uuid[], $9::timestamptz[], $10::int[], $11::text[], $12::text[], $13::text[], $14::uuid[])
-           AS t(delivery_id, tenant_id, attempt_number, status, next_attempt_at, response_status, last_error,
-                attempt_id, started_at, duration_ms, error_kind, error_message, response_body, batch_id)
-       ),
-       bat AS (
-         UPDATE delivery_batches b SET
-           attempt_count = i.attempt_number,
-           status = i.status::"DeliveryStatus",
-           next_attempt_at = i.next_attempt_at,
-           last_error = i.last_error,
-           updated_at = now(),
-           completed_at = CASE WHEN i.status = 'pending' THEN NULL ELSE now() END
-         FROM unnest(${lengthHidden('$15::uuid[]')}, $16::uuid[], $17::int[], $18::text[], $19::timestamptz[], $20::text[])
-           AS i(id, tenant_id, attempt_number, status, next_attempt_at, last_error)
-         WHERE b.id = i.id AND b.tenant_id = i.tenant_id AND b.status = 'pending' AND b.attempt_count = i.attempt_number - 1
-         RETURNING b.id
-       ),
-       upd AS (
-         UPDATE deliveries d SET
-           attempt_count = i.attempt_number,
-           status = i.status::"DeliveryStatus",
-           next_attempt_at = i.next_attempt_at,
-           last_status_code = i.response_status,
-           last_error = i.last_error,
-           updated_at = now(),
-           completed_at = CASE WHEN i.status = 'pending' THEN NULL ELSE now() END,
-           -- A finished delivery leaves its batch (its attempts keep batch_id): sent again, it is free
-           -- to join a new one.
-           batch_id = CASE WHEN i.status = 'pending' THEN d.batch_id END,
-           batch_position = CASE WHEN i.status = 'pending' THEN d.batch_position END
-         FROM input i
-         WHERE d.id = i.delivery_id AND d.tenant_id = i.tenant_id
-           AND d.status = 'pending' AND d.attempt_count = i.attempt_number - 1
-           AND (i.batch_id IS NULL OR i.batch_id IN (SELECT id FROM bat))
-         RETURNING d.id
-       )
-       INSERT INTO delivery_attempts (id, delivery_id, tenant_id, attempt_number, started_at, duration_ms, response_status, error_kind, error_message, response_body, batch_id)
-       SELECT i.attempt_id, i.delivery_id, i.tenant_id, i.attempt_number, i.started_at, i.duration_ms, i.response_status, i.error_kind, i.error_message, i.response_body, i.batch_id
-       FROM input i JOIN upd ON upd.id = i.delivery_id
-       RETURNING delivery_id`,
+      RECORD_ATTEMPTS_SQL,
       [
         col((r) => r.deliveryId),
         col((r) => r.tenantId),

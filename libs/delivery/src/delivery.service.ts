@@ -199,15 +199,20 @@ export class DeliveryService {
       const batch = s.batchId ? { batchId: s.batchId, tenantId: s.tenantId, attemptNumber: s.attemptNumber, status, nextAttemptAt: attempt.nextAttemptAt, lastError: attempt.lastError } : null;
       const recorded = await this.recorder.record({ rows, batch });
       const answer = result.kind === 'response' ? result.status : result.errorKind;
-      const ids = s.batchId ? { batchId: s.batchId, size: s.deliveries.length } : { deliveryId: s.request.deliveryRef, eventId: s.request.webhookId };
-      const log = { status: answer, durationMs: result.durationMs, attempt: s.attemptNumber, outcome: verdict.outcome, ...ids, tenantId: s.tenantId, endpointId: endpoint.endpointId };
+      const logFields = () => {
+        const ids = s.batchId ? { batchId: s.batchId, size: s.deliveries.length } : { deliveryId: s.request.deliveryRef, eventId: s.request.webhookId };
+        return { status: answer, durationMs: result.durationMs, attempt: s.attemptNumber, outcome: verdict.outcome, ...ids, tenantId: s.tenantId, endpointId: endpoint.endpointId };
+      };
       if (recorded.size === 0) {
-        this.logger.warn(log, 'attempt made but another run recorded this attempt number first');
+        this.logger.warn(logFields(), 'attempt made but another run recorded this attempt number first');
         return { outcome: 'skipped', reason: 'attempt recorded by another run' };
       }
       s.deliveries.forEach((d, i) => {
         if (recorded.has(d.deliveryId)) this.emitRecorded(s, d, rows[i]!.attempt.attemptNumber, attempt);
       });
+      // The line below costs a URL parse and a few objects: not built when it would not be written.
+      if (!this.logger.isLevelEnabled('info')) return verdict;
+      const log = logFields();
       // One line per outcome: what happened and where in the message, status and duration as fields.
       const types = built.webhook.headers['x-webhook-event'];
       const what = `${s.batchId ? `a batch of ${s.request.items.length} (${types})` : types} to ${logTarget(endpoint.url)}`;

@@ -44,19 +44,8 @@ export interface NewEvent {
   idempotencyKey: string | null;
 }
 
-@Injectable()
-export class EventRepository {
-  constructor(private readonly prisma: PrismaService) {}
-
-  /** Inserts events in one statement and, for each new event with at most `inlineMax` subscribed
-   * endpoints, its deliveries too (the event is then stored already fanned out); a larger fan-out is
-   * left to a worker job (`fannedOut: false`). Endpoints are matched as they are when the statement
-   * runs: one committed before it is subscribed, one committed after is not. Event types have no
-   * spaces (EVENT_TYPE_RE), so each event's matching patterns travel as one space-separated string.
-   * Returns, per input, what was stored, or null where the idempotency key was taken. */
-  async acceptMany(batch: ReadonlyArray<{ tenantId: string; event: NewEvent }>, inlineMax: number): Promise<Array<AcceptedEvent | null>> {
-    const rows = await this.prisma.rows<{ kind: 'e' | 'd'; id: string; type: string | null; created_at: Date | null; fanned_out: boolean | null; event_id: string | null; endpoint_id: string | null; job_group: string | null }>(
-      `WITH t AS (
+/** acceptMany's statement, built once: the same string object on every call, so naming its prepared statement is a lookup of a string already hashed. */
+const ACCEPT_MANY_SQL = `WITH t AS (
          SELECT * FROM unnest(${lengthHidden('$1::uuid[]')}, $2::uuid[], $3::text[], $4::text[], $5::text[], $7::text[]) AS t(id, tenant_id, type, data, idempotency_key, patterns)
        ),
        m AS (
@@ -88,7 +77,21 @@ export class EventRepository {
        )
        SELECT 'e' AS kind, id, type, created_at, fanned_out, NULL::uuid AS event_id, NULL::uuid AS endpoint_id, NULL::uuid AS job_group FROM ev
        UNION ALL
-       SELECT 'd', id, NULL, NULL, NULL, event_id, endpoint_id, job_group FROM d`,
+       SELECT 'd', id, NULL, NULL, NULL, event_id, endpoint_id, job_group FROM d`;
+
+@Injectable()
+export class EventRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Inserts events in one statement and, for each new event with at most `inlineMax` subscribed
+   * endpoints, its deliveries too (the event is then stored already fanned out); a larger fan-out is
+   * left to a worker job (`fannedOut: false`). Endpoints are matched as they are when the statement
+   * runs: one committed before it is subscribed, one committed after is not. Event types have no
+   * spaces (EVENT_TYPE_RE), so each event's matching patterns travel as one space-separated string.
+   * Returns, per input, what was stored, or null where the idempotency key was taken. */
+  async acceptMany(batch: ReadonlyArray<{ tenantId: string; event: NewEvent }>, inlineMax: number): Promise<Array<AcceptedEvent | null>> {
+    const rows = await this.prisma.rows<{ kind: 'e' | 'd'; id: string; type: string | null; created_at: Date | null; fanned_out: boolean | null; event_id: string | null; endpoint_id: string | null; job_group: string | null }>(
+      ACCEPT_MANY_SQL,
       [batch.map((b) => b.event.id), batch.map((b) => b.tenantId), batch.map((b) => b.event.type), batch.map((b) => b.event.dataJson), batch.map((b) => b.event.idempotencyKey), inlineMax, batch.map((b) => patternsMatching(b.event.type).join(' ')), uuidv7(), DELIVERY_GROUP_MAX],
     );
     const accepted = new Map<string, AcceptedEvent>();
