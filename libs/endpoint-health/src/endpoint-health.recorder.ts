@@ -4,23 +4,23 @@ import { AppConfig } from '#libs/config';
 import { DomainEvents, type AttemptRecordedEvent } from '#libs/domain-events';
 import { isReservedEventType } from '#libs/endpoints';
 import { EndpointHealthRepository, type HealthRules } from './endpoint-health.repository.js';
-import { summarise, type HealthAttempt } from './health-summary.js';
+import { HealthFold } from './health-summary.js';
 
 /** How long attempts gather before a flush, and how many start one at once. */
 export const HEALTH_FLUSH_MS = 250;
 export const HEALTH_FLUSH_SIZE = 2000;
-/** Beyond this many buffered attempts (Postgres down for long), the oldest are dropped with a log line. */
-const MAX_BUFFERED = 200_000;
 const RETRY_MS = 1000;
 
 /** Keeps endpoint health (and decides alerts and auto-disable) from `attempt.recorded`. The
- * subscriber only appends to an in-memory buffer; a timer flushes it in one statement for every
- * endpoint in it (EndpointHealthRepository.apply), and shutdown flushes what is left. Attempts of
+ * subscriber folds each attempt into its endpoint's summary (HealthFold: nothing of the attempt is
+ * kept but a failure's reason and the first failed ids, and memory grows with the endpoints, not the
+ * attempts, even while Postgres is down); a timer flushes the summaries in one statement for every
+ * endpoint in them (EndpointHealthRepository.apply), and shutdown flushes what is left. Attempts of
  * hookrelay.* events are left out, so an operational event that cannot be delivered never raises
  * another alert. */
 @Injectable()
 export class EndpointHealthRecorder implements OnModuleInit, BeforeApplicationShutdown {
-  private buffer: HealthAttempt[] = [];
+  private pending = new HealthFold();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private off: (() => void) | undefined;
@@ -48,20 +48,16 @@ export class EndpointHealthRecorder implements OnModuleInit, BeforeApplicationSh
 
   note(e: AttemptRecordedEvent): void {
     if (isReservedEventType(e.eventType)) return;
-    this.buffer.push(e);
-    if (this.buffer.length > MAX_BUFFERED) {
-      const dropped = this.buffer.splice(0, this.buffer.length - MAX_BUFFERED).length;
-      this.logger.error({ dropped }, 'endpoint health buffer full: oldest attempts dropped from health');
-    }
-    this.schedule(this.buffer.length >= HEALTH_FLUSH_SIZE ? 0 : HEALTH_FLUSH_MS);
+    this.pending.add(e);
+    this.schedule(this.pending.attempts >= HEALTH_FLUSH_SIZE ? 0 : HEALTH_FLUSH_MS);
   }
 
-  /** Writes everything buffered now (tests and shutdown). */
+  /** Writes everything folded so far (tests and shutdown). */
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     while (this.flushing) await this.flushing;
-    if (this.buffer.length === 0) return;
+    if (this.pending.attempts === 0) return;
     this.flushing = this.flushOnce().finally(() => (this.flushing = undefined));
     await this.flushing;
   }
@@ -77,12 +73,12 @@ export class EndpointHealthRecorder implements OnModuleInit, BeforeApplicationSh
   }
 
   private async flushOnce(): Promise<void> {
-    const batch = this.buffer;
-    this.buffer = [];
+    const batch = this.pending;
+    this.pending = new HealthFold();
     try {
       // Strictly increasing: the flush time marks this flush's transitions (see apply).
       this.lastFlushAt = Math.max(Date.now(), this.lastFlushAt + 1);
-      const applied = await this.repo.apply(summarise(batch), this.rules, new Date(this.lastFlushAt));
+      const applied = await this.repo.apply(batch.summaries(), this.rules, new Date(this.lastFlushAt));
       let alerted = 0;
       for (const a of applied) {
         if (a.alerted) alerted++;
@@ -93,15 +89,15 @@ export class EndpointHealthRecorder implements OnModuleInit, BeforeApplicationSh
       }
       if (alerted > 0) this.events.emit('alerts.queued', { endpoints: alerted });
     } catch (err) {
-      // Keep the attempts, in order, ahead of those that arrived meanwhile, and try again.
-      this.buffer = batch.concat(this.buffer);
-      this.logger.warn({ attempts: batch.length, reason: (err as Error).message }, 'endpoint health flush failed; retrying');
+      this.logger.warn({ attempts: batch.attempts, reason: (err as Error).message }, 'endpoint health flush failed; retrying');
+      // Keep these attempts' summaries ahead of those that arrived meanwhile, and try again.
+      this.pending = batch.append(this.pending);
       this.schedule(RETRY_MS);
     }
   }
 
   /** Runs after the worker's queues have closed (WorkerModule's hook comes first), so the last
-   * attempts are in the buffer; Postgres is still connected. */
+   * attempts are folded in; Postgres is still connected. */
   async beforeApplicationShutdown(): Promise<void> {
     this.off?.();
     await this.flush();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { summarise, type HealthAttempt } from './health-summary.js';
+import { HealthFold, summarise, type HealthAttempt } from './health-summary.js';
 
 const T0 = Date.parse('2026-12-01T00:00:00.000Z');
 let n = 0;
@@ -52,5 +52,35 @@ describe('summarise', () => {
   it('measures from the end of the attempt', () => {
     const [s] = summarise([attempt('a', 1, 'failed', { durationMs: 1500 })]);
     assert.deepEqual(s!.streakSince, new Date(T0 + 2500));
+  });
+});
+
+describe('HealthFold.append', () => {
+  /** A seeded sequence of attempts to three endpoints, every status, times out of order. */
+  function sequence(seed: number, length: number): HealthAttempt[] {
+    let x = seed;
+    const next = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const statuses: Array<HealthAttempt['deliveryStatus']> = ['succeeded', 'failed', 'pending'];
+    // Each failure has its own reason, so that which of two at the same time wins shows.
+    return Array.from({ length }, (_, i) => {
+      const status = statuses[Math.floor(next() * 3)]!;
+      return attempt(['a', 'b', 'c'][Math.floor(next() * 3)]!, Math.floor(next() * 10), status, status === 'succeeded' ? {} : { reason: `failure ${i}` });
+    });
+  }
+  const fold = (attempts: HealthAttempt[]) => {
+    const f = new HealthFold();
+    for (const a of attempts) f.add(a);
+    return f;
+  };
+  const byEndpoint = (s: ReturnType<typeof summarise>) => [...s].sort((x, y) => x.endpointId.localeCompare(y.endpointId));
+
+  it('folding the older attempts and appending the newer ones gives what folding them all in order gives', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const all = sequence(seed, 1 + (seed % 17));
+      const cut = seed % (all.length + 1);
+      const appended = fold(all.slice(0, cut)).append(fold(all.slice(cut)));
+      assert.deepEqual(byEndpoint(appended.summaries()), byEndpoint(summarise(all)), `seed ${seed}, cut at ${cut} of ${all.length}`);
+      assert.equal(appended.attempts, all.length);
+    }
   });
 });

@@ -29,13 +29,19 @@ export interface EndpointHealthSummary {
   failedDeliveryIds: string[];
 }
 
-/** Folds attempts per endpoint. A success after failures resets the streak, failures after the
+/** Attempts folded per endpoint as they are recorded, in the order they were recorded: memory grows
+ * with the endpoints seen, not with the attempts, and no attempt is kept (so none outlives its
+ * delivery in the worker's heap). A success after failures resets the streak, failures after the
  * last success start a new one; attempts that will be retried move only `lastFailureAt` and the
  * last error, since the streak counts deliveries, not attempts. */
-export function summarise(attempts: readonly HealthAttempt[]): EndpointHealthSummary[] {
-  const byEndpoint = new Map<string, EndpointHealthSummary>();
-  for (const a of attempts) {
-    let s = byEndpoint.get(a.endpointId);
+export class HealthFold {
+  private readonly byEndpoint = new Map<string, EndpointHealthSummary>();
+  /** Attempts folded in. */
+  attempts = 0;
+
+  add(a: HealthAttempt): void {
+    this.attempts++;
+    let s = this.byEndpoint.get(a.endpointId);
     if (!s) {
       s = {
         tenantId: a.tenantId,
@@ -51,7 +57,7 @@ export function summarise(attempts: readonly HealthAttempt[]): EndpointHealthSum
         failedDeliveries: 0,
         failedDeliveryIds: [],
       };
-      byEndpoint.set(a.endpointId, s);
+      this.byEndpoint.set(a.endpointId, s);
     }
     const at = new Date(a.startedAt.getTime() + a.durationMs);
     if (a.deliveryStatus === 'succeeded') {
@@ -59,7 +65,7 @@ export function summarise(attempts: readonly HealthAttempt[]): EndpointHealthSum
       s.reset = true;
       s.streakFailures = 0;
       s.streakSince = null;
-      continue;
+      return;
     }
     if (s.lastFailureAt === null || at >= s.lastFailureAt) {
       s.lastError = a.reason;
@@ -74,7 +80,50 @@ export function summarise(attempts: readonly HealthAttempt[]): EndpointHealthSum
       if (s.failedDeliveryIds.length < MAX_ALERT_DELIVERY_IDS) s.failedDeliveryIds.push(a.deliveryId);
     }
   }
-  return [...byEndpoint.values()];
+
+  /** Folds in `newer`, whose attempts were all recorded after this fold's: the result is what
+   * folding this fold's attempts and then `newer`'s would give (a failed flush is kept this way,
+   * ahead of what arrived meanwhile). */
+  append(newer: HealthFold): this {
+    this.attempts += newer.attempts;
+    for (const [id, n] of newer.byEndpoint) {
+      const s = this.byEndpoint.get(id);
+      if (!s) {
+        this.byEndpoint.set(id, n);
+        continue;
+      }
+      s.lastSuccessAt = s.lastSuccessAt === null ? n.lastSuccessAt : n.lastSuccessAt === null ? s.lastSuccessAt : later(s.lastSuccessAt, n.lastSuccessAt);
+      // The newer attempts' latest failure wins when it is at least as late, as it would one by one.
+      if (n.lastFailureAt !== null && (s.lastFailureAt === null || n.lastFailureAt >= s.lastFailureAt)) {
+        s.lastError = n.lastError;
+        s.lastResponseStatus = n.lastResponseStatus;
+        s.lastErrorKind = n.lastErrorKind;
+        s.lastFailureAt = n.lastFailureAt;
+      }
+      if (n.reset) {
+        s.streakFailures = n.streakFailures;
+        s.streakSince = n.streakSince;
+      } else {
+        s.streakFailures += n.streakFailures;
+        s.streakSince ??= n.streakSince;
+      }
+      s.reset ||= n.reset;
+      s.failedDeliveries += n.failedDeliveries;
+      s.failedDeliveryIds = [...s.failedDeliveryIds, ...n.failedDeliveryIds].slice(0, MAX_ALERT_DELIVERY_IDS);
+    }
+    return this;
+  }
+
+  summaries(): EndpointHealthSummary[] {
+    return [...this.byEndpoint.values()];
+  }
+}
+
+/** The attempts folded (see HealthFold), one summary per endpoint. */
+export function summarise(attempts: readonly HealthAttempt[]): EndpointHealthSummary[] {
+  const fold = new HealthFold();
+  for (const a of attempts) fold.add(a);
+  return fold.summaries();
 }
 
 function later(a: Date | null, b: Date): Date {
