@@ -1,7 +1,7 @@
 import { errors } from 'undici';
 import type { AttemptErrorKind } from './attempt-result.js';
 
-/** Raised through the attempt's AbortSignal when the per-attempt budget runs out. */
+/** Why an attempt ended when its budget (resolving, connecting, the request and the response) ran out. */
 export class AttemptTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`no complete response within ${timeoutMs} ms`);
